@@ -1,0 +1,101 @@
+"""Numbers as bits, and batches of additions for the network.
+
+Bit order: an array of bits is written most significant bit (MSB) first, as a person
+writes a number and as the original post stores it.  The network *reads* a number the
+other way round, least significant bit (LSB) first, one bit per time step, because that
+is the direction in which the carry travels.
+"""
+import numbers
+
+import numpy as np
+
+
+def check_int(value, name, *, minimum=None, maximum=None):
+    """Return ``value`` as a Python int, or raise a clear error naming ``name``.
+
+    Accepts Python ints and numpy integers; refuses bools, floats (even 3.0), strings.
+    ``maximum`` is inclusive.
+    """
+    if isinstance(value, (bool, np.bool_)) or not isinstance(value, numbers.Integral):
+        raise TypeError(f"{name} must be an integer, got {value!r} ({type(value).__name__})")
+    value = int(value)
+    if minimum is not None and value < minimum:
+        raise ValueError(f"{name} must be >= {minimum}, got {value}")
+    if maximum is not None and value > maximum:
+        raise ValueError(f"{name} must be <= {maximum}, got {value}")
+    return value
+
+
+def to_bits(n, width=8):
+    """The ``width`` bits of the non-negative integer ``n``, MSB first.
+
+    Returns a uint8 array of shape (width,).  ``to_bits(5, 4)`` is ``[0 1 0 1]``.
+    A number that needs more than ``width`` bits is refused (it never wraps around).
+    """
+    width = check_int(width, "width", minimum=1)
+    n = check_int(n, "n", minimum=0)
+    if n.bit_length() > width:
+        raise ValueError(f"n must be < 2**width = {2**width} to fit {width} bits, got {n}")
+    return np.array([(n >> i) & 1 for i in reversed(range(width))], dtype=np.uint8)
+
+
+def from_bits(bits):
+    """The integer written by ``bits`` (MSB first, each 0 or 1); a Python int of any size."""
+    arr = np.asarray(bits)
+    if arr.ndim != 1 or arr.size == 0:
+        raise ValueError(f"bits must be a non-empty 1-D sequence of 0s and 1s, got shape {arr.shape}")
+    if arr.dtype.kind not in "biuf" or not np.isin(arr, (0, 1)).all():
+        raise ValueError(f"bits must hold only 0 and 1, got {arr.tolist()}")
+    n = 0
+    for bit in arr:
+        n = 2 * n + int(bit)
+    return n
+
+
+def check_operands(a, b, name_a="a", name_b="b"):
+    """``a`` and ``b`` as equal-length 1-D int64 arrays of non-negative integers."""
+    out = []
+    for name, x in ((name_a, a), (name_b, b)):
+        arr = np.asarray(x)
+        if arr.ndim != 1:
+            raise ValueError(f"{name} must be a 1-D array of integers, got shape {arr.shape}")
+        if arr.dtype.kind not in "iu" and not (arr.dtype == object and all(
+                isinstance(v, numbers.Integral) and not isinstance(v, bool) for v in arr)):
+            raise TypeError(f"{name} must hold integers, got dtype {arr.dtype}")
+        if arr.size and (arr.min() < 0 or arr.max() >= 2**63):
+            raise ValueError(f"{name} must hold integers in [0, 2**63), got min {arr.min()}, max {arr.max()}")
+        out.append(arr.astype(np.int64))
+    if out[0].shape != out[1].shape:
+        raise ValueError(f"{name_a} and {name_b} must have the same length, got {out[0].size} and {out[1].size}")
+    return out
+
+
+def addition_batch(a, b, width=8):
+    """Inputs and targets for adding ``a[i] + b[i]``, time-major, LSB first.
+
+    a, b: (N,) non-negative integers with every sum below ``2**width``.
+    Returns ``inputs`` float64 (width, N, 2) -- ``inputs[t, i]`` holds bit t of a[i] and
+    of b[i] -- and ``targets`` float64 (width, N) -- bit t of a[i] + b[i].
+    """
+    width = check_int(width, "width", minimum=1, maximum=63)
+    a, b = check_operands(a, b)
+    total = a + b  # both < 2**63; an overflowing sum shows up as negative
+    if total.size and (total.min() < 0 or total.max() >= 2**width):
+        raise ValueError(f"every sum a + b must be < 2**width = {2**width}; "
+                         f"the largest here is {int(a[np.argmax(a + b)]) + int(b[np.argmax(a + b)])}")
+    shifts = np.arange(width, dtype=np.int64)[:, None]  # (width, 1): bit t is (n >> t) & 1
+    inputs = np.stack([(a >> shifts) & 1, (b >> shifts) & 1], axis=-1).astype(np.float64)
+    targets = ((total >> shifts) & 1).astype(np.float64)
+    return inputs, targets
+
+
+def all_pairs(width=8):
+    """Every pair (a, b) with a, b < 2**(width-1), so that a + b fits ``width`` bits.
+
+    Returns two int64 arrays of length 4**(width-1): 16,384 pairs for width 8, ordered
+    a = 0, 0, ..., 1, ... with b running fastest.
+    """
+    width = check_int(width, "width", minimum=1, maximum=12)
+    half = 2 ** (width - 1)
+    a, b = np.divmod(np.arange(half * half, dtype=np.int64), half)
+    return a, b

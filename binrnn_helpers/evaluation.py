@@ -1,0 +1,74 @@
+"""How well does a network add?  Exhaustively on 8 bits, and on numbers of any size."""
+import numpy as np
+
+from .encoding import addition_batch, all_pairs, check_int, check_operands
+from .model import check_params, forward
+
+
+def predict_bits(params, inputs):
+    """The network's bits, (T, N) uint8: 1 where the output probability is above 0.5.
+
+    (The post rounds the output, ``np.round(o)``, which is the same: 0.5 rounds to 0.)
+    """
+    return (forward(params, inputs).output > 0.5).astype(np.uint8)
+
+
+def correct_sums(params, a, b, width):
+    """(N,) bool: whether the network adds each pair a[i] + b[i] right on all ``width`` bits."""
+    inputs, targets = addition_batch(a, b, width)
+    return np.all(predict_bits(params, inputs) == targets, axis=0)
+
+
+def exhaustive_accuracy(params, width=8):
+    """Fraction of all pairs a, b < 2**(width-1) (16,384 for width 8) added exactly right."""
+    check_params(params)
+    width = check_int(width, "width", minimum=1, maximum=12)
+    a, b = all_pairs(width)
+    chunk = 1 << 16
+    right = sum(int(correct_sums(params, a[i:i + chunk], b[i:i + chunk], width).sum())
+                for i in range(0, a.size, chunk))
+    return right / a.size
+
+
+def bit_accuracy(params, width=8):
+    """(width,) fraction of all pairs whose bit t (LSB first) the network gets right."""
+    check_params(params)
+    width = check_int(width, "width", minimum=1, maximum=12)
+    inputs, targets = addition_batch(*all_pairs(width), width)
+    return (predict_bits(params, inputs) == targets).mean(axis=1)
+
+
+def add(params, a, b):
+    """a + b as the network computes it, for non-negative Python ints of any size.
+
+    The network reads one bit of each per step, LSB first, for as many steps as the longer
+    operand has bits plus one (room for the final carry); the answer is the integer its output
+    bits spell.  It does not look at the true sum.
+    """
+    check_params(params)
+    a = check_int(a, "a", minimum=0)
+    b = check_int(b, "b", minimum=0)
+    steps = max(a.bit_length(), b.bit_length()) + 1
+    bits = [[(a >> t) & 1, (b >> t) & 1] for t in range(steps)]
+    inputs = np.array(bits, dtype=np.float64).reshape(steps, 1, 2)
+    out = predict_bits(params, inputs)[:, 0]
+    return sum(int(bit) << t for t, bit in enumerate(out))
+
+
+def random_pairs(n, bits, seed):
+    """n pairs of random ints in [0, 2**bits) from RandomState(seed), as int64 arrays (bits <= 62)."""
+    n = check_int(n, "n", minimum=1)
+    bits = check_int(bits, "bits", minimum=1, maximum=62)
+    rng = np.random.RandomState(check_int(seed, "seed", minimum=0, maximum=2**32 - 1))
+    high = np.int64(1) << np.int64(bits)
+    return (rng.randint(0, high, size=n, dtype=np.int64),
+            rng.randint(0, high, size=n, dtype=np.int64))
+
+
+def long_sum_accuracy(params, bits=62, n=500, seed=2024):
+    """Fraction of ``n`` random pairs of ``bits``-bit numbers the network adds exactly.
+
+    The network runs bits + 1 steps, so the final carry has its own output bit.
+    """
+    a, b = random_pairs(n, bits, seed)
+    return float(correct_sums(params, a, b, bits + 1).mean())

@@ -1,0 +1,40 @@
+"""The notebook series: its files, titles, and the links between them.
+
+The Binder repository slug lives here and nowhere else; README badges and every notebook's
+header are generated from it (``header_markdown``), and tests check they agree.
+"""
+import urllib.parse
+
+#: GitHub "owner/name" that Binder builds from; change it here (and re-run ``make badges``).
+BINDER_SLUG = "binrnn/binrnn"
+BINDER_REF = "HEAD"
+
+NOTEBOOKS = [
+    ("00_start_here.ipynb", "Start here: a network that learns to add"),
+    ("01_binary_encoding.ipynb", "Binary encoding: numbers as bits, and the carry"),
+    ("02_forward_pass.ipynb", "The forward pass: one step, then eight"),
+    ("03_backprop_through_time.ipynb", "Backpropagation through time"),
+    ("04_training.ipynb", "Training: the post's loop, reproduced and sped up"),
+    ("05_what_the_network_learned.ipynb", "What the network learned, and where it breaks"),
+]
+
+
+def binder_url(notebook=None):
+    """The mybinder.org link that builds the repository and opens ``notebook`` in JupyterLab."""
+    url = f"https://mybinder.org/v2/gh/{BINDER_SLUG}/{BINDER_REF}"
+    if notebook is not None:
+        url += "?labpath=" + urllib.parse.quote(f"notebooks/{notebook}", safe="")
+    return url
+
+
+def binder_badge(notebook=None):
+    return f"[![Launch on Binder](https://mybinder.org/badge_logo.svg)]({binder_url(notebook)})"
+
+
+def header_markdown(notebook):
+    """The navigation line and Binder badge at the top of ``notebook``."""
+    names = [name for name, _ in NOTEBOOKS]
+    i = names.index(notebook)
+    prev = f"[< {NOTEBOOKS[i - 1][1]}]({names[i - 1]})" if i > 0 else "< (this is the first)"
+    nxt = f"[{NOTEBOOKS[i + 1][1]} >]({names[i + 1]})" if i + 1 < len(names) else "(this is the last) >"
+    return f"{prev} | [Contents](00_start_here.ipynb#Contents) | {nxt}\n\n{binder_badge(notebook)}"

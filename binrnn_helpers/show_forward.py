@@ -1,0 +1,1 @@
+"""Figures and widgets for the notebook on forward (filled in with that notebook)."""

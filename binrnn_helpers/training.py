@@ -1,0 +1,146 @@
+"""Training: the post's loop, one example per step, kept bit for bit."""
+from dataclasses import dataclass
+
+import numpy as np
+
+from .encoding import addition_batch, check_int, from_bits
+from .model import _draw_params, backward, forward
+
+
+@dataclass
+class LogEntry:
+    """One block of the post's printed log.
+
+    step: the training step (0, 1000, ...).  error: the post's printed error, the sum over the
+    8 steps of |true bit - output| (not the loss it descends).  predicted, true: (width,) bits,
+    MSB first.  a, b: the operands.  decoded: the integer the predicted bits spell.
+    """
+    step: int
+    error: float
+    predicted: np.ndarray
+    true: np.ndarray
+    a: int
+    b: int
+    decoded: int
+
+    def lines(self):
+        """The block as the post prints it, in English: Error / Pred / True / sum / rule."""
+        return [f"Error: {np.array([self.error])}",
+                f"Pred: {self.predicted}",
+                f"True: {self.true}",
+                f"{self.a} + {self.b} = {self.decoded}",
+                "------------"]
+
+
+def train_like_the_post(steps=10000, seed=0, alpha=0.1, hidden_size=16, log_every=1000,
+                        width=8, on_step=None):
+    """Train exactly as the post does; for seed 0 this prints the post's log digit for digit.
+
+    One random example per step (a, b < 2**(width-1), drawn a then b), plain gradient descent
+    with learning rate ``alpha`` on 0.5 * sum((y - o)**2).  The random stream is the post's:
+    ``np.random.RandomState(seed)`` gives U, V, W, then per step a and b -- the same numbers as
+    the post's ``np.random.seed(seed)``, without touching numpy's global state.
+
+    on_step: optional ``on_step(step, params)``, called after each update (step counts from 0);
+    if it returns True, training stops there.
+
+    Returns (params, log): the trained Params and a list of LogEntry, one every ``log_every``
+    steps (step 0, log_every, ...).
+    """
+    steps = check_int(steps, "steps", minimum=1)
+    seed = check_int(seed, "seed", minimum=0, maximum=2**32 - 1)
+    hidden_size = check_int(hidden_size, "hidden_size", minimum=1)
+    log_every = check_int(log_every, "log_every", minimum=1)
+    width = check_int(width, "width", minimum=1, maximum=63)
+    if isinstance(alpha, bool) or not isinstance(alpha, (int, float)) or not alpha > 0 \
+            or not np.isfinite(alpha):
+        raise ValueError(f"alpha must be a positive finite number, got {alpha!r}")
+    if on_step is not None and not callable(on_step):
+        raise TypeError(f"on_step must be callable or None, got {type(on_step).__name__}")
+
+    rng = np.random.RandomState(seed)
+    params = _draw_params(rng, hidden_size)
+    half = 2 ** (width - 1)
+    log = []
+    for step in range(steps):
+        a = rng.randint(half)
+        b = rng.randint(half)
+        x, y = addition_batch(np.array([a]), np.array([b]), width)   # (T, 1, 2), (T, 1)
+        trace = forward(params, x)
+        grads = backward(params, trace, y)
+        # the post adds alpha * update with update = -gradient; subtracting is the same, exactly
+        params.U -= grads.U * alpha
+        params.V -= grads.V * alpha
+        params.W -= grads.W * alpha
+        if step % log_every == 0:
+            error = 0.0
+            for t in range(width):  # summed in time order, as the post does
+                error += abs(y[t, 0] - trace.output[t, 0])
+            predicted = np.round(trace.output[::-1, 0]).astype(np.uint8)
+            true = y[::-1, 0].astype(np.uint8)
+            log.append(LogEntry(step, float(error), predicted, true, int(a), int(b),
+                                from_bits(predicted)))
+        if on_step is not None and on_step(step, params):
+            break
+    return params, log
+
+
+def format_log(log):
+    """The log as text, one block per entry, in the post's shape with English labels."""
+    return "\n".join(line for entry in log for line in entry.lines()) + "\n"
+
+
+@dataclass
+class History:
+    """What ``train_fast`` recorded, for plotting.
+
+    steps: (K,) step numbers; loss: (K,) the post's loss 0.5 * sum((y - o)**2) per example
+    (averaged over the minibatch) at those steps; check_steps / accuracy: the exhaustive
+    accuracy on all pairs where it was measured (at least at the end); converged: whether it
+    stopped because the network was right on every pair with the margin; seconds: wall time.
+    """
+    steps: list
+    loss: list
+    check_steps: list
+    accuracy: list
+    converged: bool
+    seconds: float
+    message: str = ""
+
+
+def train_fast(hidden_size=16, seed=0, *, learning_rate=0.05, batch_size=64, max_steps=3000,
+               margin=0.2, width=8, bit_order="lsb_first"):
+    """PROVISIONAL minibatch Adam trainer (same API as the final one)."""
+    import time
+    from .evaluation import exhaustive_accuracy
+    from .model import sigmoid
+    start = time.perf_counter()
+    hidden_size = check_int(hidden_size, "hidden_size", minimum=1)
+    seed = check_int(seed, "seed", minimum=0, maximum=2**32 - 1)
+    rng = np.random.RandomState(seed)
+    params = _draw_params(rng, hidden_size)
+    moments = [[np.zeros_like(p), np.zeros_like(p)] for p in (params.U, params.W, params.V)]
+    half = 2 ** (width - 1)
+    steps, losses, checks, accs = [], [], [], []
+    converged = False
+    for step in range(1, max_steps + 1):
+        x, y = addition_batch(rng.randint(half, size=batch_size), rng.randint(half, size=batch_size), width)
+        trace = forward(params, x)
+        g = backward(params, trace, y)
+        for (m, v), p, gp in zip(moments, (params.U, params.W, params.V), (g.U, g.W, g.V)):
+            gp = gp / batch_size
+            m *= 0.9; m += 0.1 * gp
+            v *= 0.999; v += 0.001 * gp * gp
+            p -= learning_rate * (m / (1 - 0.9**step)) / (np.sqrt(v / (1 - 0.999**step)) + 1e-8)
+        if step % 10 == 0:
+            steps.append(step)
+            losses.append(0.5 * float(np.sum((y - trace.output) ** 2)) / batch_size)
+            if np.all(np.abs(trace.output - y) < 0.5 - margin):
+                acc = exhaustive_accuracy(params, width)
+                checks.append(step); accs.append(acc)
+                if acc == 1.0:
+                    converged = True
+                    break
+    if not checks or checks[-1] != step:
+        checks.append(step); accs.append(exhaustive_accuracy(params, width))
+    return params, History(steps, losses, checks, accs, converged, time.perf_counter() - start)

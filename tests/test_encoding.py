@@ -1,0 +1,77 @@
+import numpy as np
+import pytest
+
+import binrnn_helpers as bh
+
+
+def test_to_bits_msb_first_and_back():
+    assert bh.to_bits(5, 4).tolist() == [0, 1, 0, 1]
+    assert bh.to_bits(5).dtype == np.uint8 and bh.to_bits(5).shape == (8,)
+    assert bh.to_bits(255).tolist() == [1] * 8
+    for n in range(256):
+        assert bh.from_bits(bh.to_bits(n)) == n
+        assert bh.to_bits(n).tolist() == [int(c) for c in format(n, "08b")]
+
+
+def test_from_bits_any_size():
+    n = 2**100 + 12345
+    bits = [int(c) for c in format(n, "b")]
+    assert bh.from_bits(bits) == n
+
+
+def test_addition_batch_time_major_lsb_first():
+    a, b = np.array([9, 127, 0]), np.array([60, 127, 1])
+    inputs, targets = bh.addition_batch(a, b, 8)
+    assert inputs.shape == (8, 3, 2) and inputs.dtype == np.float64
+    assert targets.shape == (8, 3) and targets.dtype == np.float64
+    for i in range(3):
+        assert [int(inputs[t, i, 0]) for t in range(8)] == bh.to_bits(a[i])[::-1].tolist()
+        assert [int(inputs[t, i, 1]) for t in range(8)] == bh.to_bits(b[i])[::-1].tolist()
+        assert bh.from_bits(targets[::-1, i].astype(int)) == a[i] + b[i]
+
+
+def test_addition_batch_allows_wide_operand_when_sum_fits():
+    inputs, targets = bh.addition_batch(np.array([200]), np.array([55]), 8)
+    assert bh.from_bits(targets[::-1, 0].astype(int)) == 255
+
+
+def test_all_pairs():
+    a, b = bh.all_pairs(8)
+    assert a.size == b.size == 16384
+    assert a.max() == b.max() == 127
+    assert len(set(zip(a.tolist(), b.tolist()))) == 16384
+    assert bh.all_pairs(3)[0].tolist() == [0, 0, 0, 0, 1, 1, 1, 1, 2, 2, 2, 2, 3, 3, 3, 3]
+
+
+@pytest.mark.parametrize("call, exc, message", [
+    (lambda: bh.to_bits(-1), ValueError, "n must be >= 0"),
+    (lambda: bh.to_bits(256), ValueError, "n must be < 2**width = 256"),
+    (lambda: bh.to_bits(3.5), TypeError, "n must be an integer, got 3.5"),
+    (lambda: bh.to_bits("7"), TypeError, "n must be an integer, got '7'"),
+    (lambda: bh.to_bits(True), TypeError, "n must be an integer"),
+    (lambda: bh.to_bits(1, 0), ValueError, "width must be >= 1"),
+    (lambda: bh.to_bits(1, 2.0), TypeError, "width must be an integer"),
+    (lambda: bh.from_bits([0, 2, 1]), ValueError, "bits must hold only 0 and 1"),
+    (lambda: bh.from_bits([]), ValueError, "bits must be a non-empty 1-D"),
+    (lambda: bh.from_bits([[0, 1]]), ValueError, "bits must be a non-empty 1-D"),
+    (lambda: bh.from_bits(["0", "1"]), ValueError, "bits must hold only 0 and 1"),
+    (lambda: bh.addition_batch([1, 2], [3], 8), ValueError, "a and b must have the same length"),
+    (lambda: bh.addition_batch([200], [100], 8), ValueError, "every sum a + b must be < 2**width = 256"),
+    (lambda: bh.addition_batch([-1], [1], 8), ValueError, "a must hold integers in [0, 2**63)"),
+    (lambda: bh.addition_batch([1.5], [1], 8), TypeError, "a must hold integers"),
+    (lambda: bh.addition_batch([[1]], [1], 8), ValueError, "a must be a 1-D array"),
+    (lambda: bh.addition_batch([1], [1], 0), ValueError, "width must be >= 1"),
+    (lambda: bh.all_pairs(0), ValueError, "width must be >= 1"),
+])
+def test_bad_input_is_named(call, exc, message):
+    with pytest.raises(exc) as info:
+        call()
+    assert message in str(info.value)
+
+
+def test_nothing_wraps_around():
+    # numpy's uint8 would turn 256 into 0; we refuse instead
+    with pytest.raises(ValueError):
+        bh.to_bits(256, 8)
+    with pytest.raises(ValueError):
+        bh.addition_batch(np.array([128], dtype=np.uint8), np.array([128], dtype=np.uint8), 8)

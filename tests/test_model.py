@@ -1,0 +1,134 @@
+import warnings
+
+import numpy as np
+import pytest
+
+import binrnn_helpers as bh
+
+
+def test_init_matches_post_draw_order_and_leaves_global_state_alone():
+    np.random.seed(123)
+    before = np.random.random()
+    np.random.seed(123)
+    p = bh.init_params(16, seed=0)
+    assert np.random.random() == before           # global stream untouched
+    rng = np.random.RandomState(0)                 # the post: seed(0), then U, V, W
+    U = 2 * rng.random_sample((2, 16)) - 1
+    V = 2 * rng.random_sample((16, 1)) - 1
+    W = 2 * rng.random_sample((16, 16)) - 1
+    assert np.array_equal(p.U, U) and np.array_equal(p.V, V) and np.array_equal(p.W, W)
+    assert p.U.shape == (2, 16) and p.W.shape == (16, 16) and p.V.shape == (16, 1)
+    assert -1 <= min(p.U.min(), p.W.min(), p.V.min()) and max(p.U.max(), p.W.max(), p.V.max()) < 1
+
+
+def test_sigmoid_exact_and_no_overflow_warning():
+    z = np.linspace(-30, 30, 101)
+    assert np.array_equal(bh.sigmoid(z), 1 / (1 + np.exp(-z)))   # the post's formula, bit for bit
+    with warnings.catch_warnings():
+        warnings.simplefilter("error")
+        s = bh.sigmoid(np.array([-1e4, -800.0, -700.5, 0.0, 800.0, 1e4]))
+    assert s[0] == 0.0 and 0 < s[2] < 1e-300 and s[3] == 0.5 and s[-1] == 1.0
+    assert s[1] == pytest.approx(np.exp(-800.0), rel=1e-12, abs=0)
+
+
+def loop_forward(params, a, b, width):
+    """A plain per-example, per-step forward pass written independently of bh.forward."""
+    outs = []
+    for ai, bi in zip(a, b):
+        h = np.zeros(params.hidden_size)
+        row = []
+        for t in range(width):
+            x = np.array([(ai >> t) & 1, (bi >> t) & 1], dtype=float)
+            h = 1 / (1 + np.exp(-(x @ params.U + h @ params.W)))
+            row.append(1 / (1 + np.exp(-(h @ params.V)[0])))
+        outs.append(row)
+    return np.array(outs).T
+
+
+def test_vectorised_forward_matches_plain_loop():
+    params = bh.init_params(16, seed=3)
+    rng = np.random.RandomState(7)
+    a, b = rng.randint(128, size=50), rng.randint(128, size=50)
+    x, _ = bh.addition_batch(a, b, 8)
+    trace = bh.forward(params, x)
+    assert trace.hidden.shape == (9, 50, 16) and trace.output.shape == (8, 50)
+    assert np.all(trace.hidden[0] == 0)
+    np.testing.assert_allclose(trace.output, loop_forward(params, a, b, 8), rtol=1e-12, atol=0)
+
+
+def test_loss_is_half_sum_of_squares():
+    o = np.array([[0.2, 0.9], [0.5, 0.1]])
+    y = np.array([[0.0, 1.0], [1.0, 0.0]])
+    assert bh.loss(o, y) == pytest.approx(0.5 * (0.04 + 0.01 + 0.25 + 0.01))
+
+
+@pytest.mark.parametrize("hidden, width, n", [(1, 1, 1), (3, 4, 2), (16, 8, 1), (16, 8, 5), (7, 12, 3)])
+def test_backward_matches_finite_differences(hidden, width, n):
+    params = bh.init_params(hidden, seed=hidden + width)
+    rng = np.random.RandomState(width)
+    half = 2 ** (width - 1)
+    x, y = bh.addition_batch(rng.randint(half, size=n), rng.randint(half, size=n), width)
+    table = bh.gradient_check_table(params, x, y)
+    assert max(table.values()) < 1e-7, table
+    assert bh.gradient_check(params, x, y) == max(table.values())
+
+
+def test_gradient_check_catches_a_wrong_gradient(monkeypatch):
+    """The check is not vacuous: a backward pass that forgets the recurrent path fails it."""
+    params = bh.init_params(8, seed=1)
+    x, y = bh.addition_batch(np.array([37, 90]), np.array([55, 21]), 8)
+    real_backward = bh.model.backward
+
+    def without_recurrence(p, trace, targets):
+        frozen = bh.Params(p.U, np.zeros_like(p.W), p.V)
+        return real_backward(frozen, trace, targets)
+
+    monkeypatch.setattr(bh.model, "backward", without_recurrence)
+    assert bh.gradient_check(params, x, y) > 1e-2
+
+
+def test_backward_is_minus_the_posts_update():
+    """For one example the post's U_update etc. (computed here as the post does) are -grad."""
+    params = bh.init_params(16, seed=0)
+    a, b = 9, 60
+    x, y = bh.addition_batch(np.array([a]), np.array([b]), 8)
+    trace = bh.forward(params, x)
+    g = bh.backward(params, trace, y)
+    sig_d = lambda s: s * (1 - s)
+    hs = trace.hidden[:, 0, :]
+    out_deltas = [(y[t, 0] - trace.output[t, 0]) * sig_d(trace.output[t, 0]) for t in range(8)]
+    future = np.zeros(16)
+    U_up, W_up, V_up = np.zeros((2, 16)), np.zeros((16, 16)), np.zeros((16, 1))
+    for t in reversed(range(8)):
+        d1 = (future @ params.W.T + out_deltas[t] * params.V[:, 0]) * sig_d(hs[t + 1])
+        V_up[:, 0] += hs[t + 1] * out_deltas[t]
+        W_up += np.outer(hs[t], d1)
+        U_up += np.outer(x[t, 0], d1)
+        future = d1
+    np.testing.assert_allclose(g.U, -U_up, rtol=1e-12, atol=1e-15)
+    np.testing.assert_allclose(g.W, -W_up, rtol=1e-12, atol=1e-15)
+    np.testing.assert_allclose(g.V, -V_up, rtol=1e-12, atol=1e-15)
+
+
+@pytest.mark.parametrize("call, exc, message", [
+    (lambda: bh.init_params(0), ValueError, "hidden_size must be >= 1"),
+    (lambda: bh.init_params(2.5), TypeError, "hidden_size must be an integer"),
+    (lambda: bh.init_params(4, seed=-1), ValueError, "seed must be >= 0"),
+    (lambda: bh.forward("weights", np.zeros((8, 1, 2))), TypeError, "params must be a binrnn_helpers.Params"),
+    (lambda: bh.forward(bh.init_params(4), np.zeros((8, 2))), ValueError, "inputs must have shape (T, N, 2)"),
+    (lambda: bh.forward(bh.init_params(4), np.zeros((8, 1, 3))), ValueError, "inputs must have shape (T, N, 2)"),
+    (lambda: bh.forward(bh.init_params(4), np.array([[["a", "b"]]])), TypeError, "inputs must be numeric"),
+    (lambda: bh.backward(bh.init_params(4), bh.forward(bh.init_params(4), np.zeros((8, 2, 2))),
+                         np.zeros((8, 3))), ValueError, "targets must have shape (T, N) = (8, 2)"),
+    (lambda: bh.backward(bh.init_params(4), "trace", np.zeros((8, 3))), TypeError, "trace must be the Trace"),
+    (lambda: bh.loss(np.zeros(3), np.zeros(4)), ValueError, "output and targets must have the same shape"),
+    (lambda: bh.gradient_check(bh.init_params(4), np.zeros((8, 2, 2)), np.zeros((7, 2))), ValueError,
+     "targets must have shape"),
+    (lambda: bh.Params(np.zeros((2, 4)), np.zeros((4, 4)), np.zeros((3, 1))), ValueError, "Params.V must have shape (4, 1)"),
+    (lambda: bh.Params(np.zeros((2, 4)), np.zeros((4, 4), dtype=np.float32), np.zeros((4, 1))), TypeError,
+     "Params.W must be a float64 numpy array"),
+])
+def test_bad_input_is_named(call, exc, message):
+    with pytest.raises(exc) as info:
+        call()
+    assert message in str(info.value)

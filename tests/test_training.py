@@ -1,0 +1,69 @@
+import numpy as np
+import pytest
+
+import binrnn_helpers as bh
+from conftest import DATA, published_log
+
+
+@pytest.fixture(scope="module")
+def post_run():
+    return bh.train_like_the_post(steps=10000, seed=0)
+
+
+def test_log_matches_the_published_post_digit_for_digit(post_run):
+    _, log = post_run
+    published = published_log()
+    assert len(log) == len(published) == 10
+    for entry, (err, pred, true, a, b, decoded) in zip(log, published):
+        assert str(np.array([entry.error])) == err          # printed to 8 decimals, as published
+        assert str(entry.predicted) == pred
+        assert str(entry.true) == true
+        assert (entry.a, entry.b, entry.decoded) == (a, b, decoded)
+    assert [e.step for e in log] == list(range(0, 10000, 1000))
+
+
+def test_final_weights_are_bit_identical_to_the_posts_script(post_run):
+    params, _ = post_run
+    with np.load(DATA / "post_final_weights.npz") as ref:
+        for name in ("U", "W", "V"):
+            assert np.array_equal(getattr(params, name), ref[name]), name
+
+
+def test_log_entry_fields_agree():
+    _, log = bh.train_like_the_post(steps=3, log_every=1, seed=5)
+    assert [e.step for e in log] == [0, 1, 2]
+    for e in log:
+        assert bh.from_bits(e.true) == e.a + e.b
+        assert bh.from_bits(e.predicted) == e.decoded
+        assert 0 <= e.error <= 8
+
+
+def test_on_step_can_stop_training_and_sees_every_step():
+    seen = []
+    params, log = bh.train_like_the_post(steps=100, on_step=lambda s, p: seen.append(s) or s == 9)
+    assert seen == list(range(10))
+    # the same ten steps without the hook give the same weights
+    same, _ = bh.train_like_the_post(steps=10)
+    assert np.array_equal(params.W, same.W)
+
+
+def test_format_log_shape():
+    _, log = bh.train_like_the_post(steps=1)
+    assert bh.format_log(log) == ("Error: [3.45638663]\nPred: [0 0 0 0 0 0 0 1]\n"
+                                  "True: [0 1 0 0 0 1 0 1]\n9 + 60 = 1\n------------\n")
+
+
+@pytest.mark.parametrize("kwargs, exc, message", [
+    ({"steps": 0}, ValueError, "steps must be >= 1"),
+    ({"steps": 2.0}, TypeError, "steps must be an integer"),
+    ({"alpha": -0.1}, ValueError, "alpha must be a positive finite number"),
+    ({"alpha": float("nan")}, ValueError, "alpha must be a positive finite number"),
+    ({"hidden_size": 0}, ValueError, "hidden_size must be >= 1"),
+    ({"log_every": 0}, ValueError, "log_every must be >= 1"),
+    ({"seed": -3}, ValueError, "seed must be >= 0"),
+    ({"on_step": 3}, TypeError, "on_step must be callable"),
+])
+def test_bad_arguments(kwargs, exc, message):
+    with pytest.raises(exc) as info:
+        bh.train_like_the_post(**kwargs)
+    assert message in str(info.value)
