@@ -109,7 +109,7 @@ class History:
 
 
 def train_fast(hidden_size=16, seed=0, *, learning_rate=0.05, batch_size=64, max_steps=3000,
-               margin=0.2, width=8, bit_order="lsb_first"):
+               margin=0.2, width=8, bit_order="lsb_first", on_step=None):
     """PROVISIONAL minibatch Adam trainer (same API as the final one)."""
     import time
     from .evaluation import exhaustive_accuracy
@@ -132,6 +132,8 @@ def train_fast(hidden_size=16, seed=0, *, learning_rate=0.05, batch_size=64, max
             m *= 0.9; m += 0.1 * gp
             v *= 0.999; v += 0.001 * gp * gp
             p -= learning_rate * (m / (1 - 0.9**step)) / (np.sqrt(v / (1 - 0.999**step)) + 1e-8)
+        if on_step is not None and on_step(step, params):
+            break
         if step % 10 == 0:
             steps.append(step)
             losses.append(0.5 * float(np.sum((y - trace.output) ** 2)) / batch_size)
