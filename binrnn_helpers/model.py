@@ -73,9 +73,9 @@ def sigmoid(z):
     everywhere else this is exactly the post's formula, so its numbers stay digit for digit.
     """
     z = np.asarray(z, dtype=np.float64)
-    low = z < -700.0
-    if not low.any():
+    if z.size == 0 or np.minimum.reduce(z, axis=None) >= -700.0:   # the usual case, fast
         return 1 / (1 + np.exp(-z))
+    low = z < -700.0
     out = np.empty_like(z)
     out[~low] = 1 / (1 + np.exp(-z[~low]))
     e = np.exp(z[low])
@@ -134,12 +134,15 @@ def forward(params, inputs):
     """
     check_params(params)
     x = check_inputs(inputs)
+    U, W, V = params.U, params.W, params.V
     T, N, _ = x.shape
-    hidden = np.zeros((T + 1, N, params.hidden_size))
+    hidden = np.zeros((T + 1, N, W.shape[0]))
     output = np.empty((T, N))
+    h = hidden[0]
     for t in range(T):
-        hidden[t + 1] = sigmoid(np.dot(x[t], params.U) + np.dot(hidden[t], params.W))
-        output[t] = sigmoid(np.dot(hidden[t + 1], params.V))[:, 0]
+        h = sigmoid(np.dot(x[t], U) + np.dot(h, W))         # (N, H): the new hidden state
+        hidden[t + 1] = h
+        output[t] = sigmoid(np.dot(h, V))[:, 0]            # (N,): P(bit t of the sum is 1)
     return Trace(inputs=x, hidden=hidden, output=output)
 
 
@@ -166,20 +169,20 @@ def backward(params, trace, targets):
         raise TypeError(f"trace must be the Trace returned by forward, got {type(trace).__name__}")
     y = check_targets(targets, trace.inputs)
     x, h, o = trace.inputs, trace.hidden, trace.output
-    T = x.shape[0]
-    grads = Params(np.zeros_like(params.U), np.zeros_like(params.W), np.zeros_like(params.V))
+    U, W, V = params.U, params.W, params.V
+    dU, dW, dV = np.zeros_like(U), np.zeros_like(W), np.zeros_like(V)
+    # output units, all steps at once: dL/dz_out[t] = (o[t] - y[t]) * o[t] (1 - o[t])
+    delta_out = ((o - y) * sigmoid_slope_from_output(o))[:, :, None]     # (T, N, 1)
+    slope_h = sigmoid_slope_from_output(h)                               # (T+1, N, H)
     delta_next = np.zeros_like(h[0])  # dL/dz of the hidden pre-activation one step later
-    for t in reversed(range(T)):
-        # output unit: dL/d(h @ V) for the pre-activation of o[t]
-        delta_out = ((o[t] - y[t]) * sigmoid_slope_from_output(o[t]))[:, None]        # (N, 1)
-        # hidden units: error arriving from the output now and from the hidden state later
-        delta_hidden = (np.dot(delta_next, params.W.T) + np.dot(delta_out, params.V.T)) \
-            * sigmoid_slope_from_output(h[t + 1])                                    # (N, H)
-        grads.V += np.dot(h[t + 1].T, delta_out)
-        grads.W += np.dot(h[t].T, delta_hidden)
-        grads.U += np.dot(x[t].T, delta_hidden)
+    for t in reversed(range(len(x))):
+        # hidden units: error arriving from the hidden state later and from the output now
+        delta_hidden = (np.dot(delta_next, W.T) + np.dot(delta_out[t], V.T)) * slope_h[t + 1]
+        dV += np.dot(h[t + 1].T, delta_out[t])
+        dW += np.dot(h[t].T, delta_hidden)
+        dU += np.dot(x[t].T, delta_hidden)
         delta_next = delta_hidden
-    return grads
+    return Params(U=dU, W=dW, V=dV)
 
 
 def gradient_check(params, inputs, targets, eps=1e-5):

@@ -1,0 +1,106 @@
+"""How fast does each trainer reach 100 % on all 16,384 pairs?  (Measured, not a unit test.)
+
+For seeds 0-4, in one process:
+  - the post's loop (``bh.train_like_the_post``: one example per step, SGD), checked every
+    250 steps with ``bh.exhaustive_accuracy`` until it adds every pair right;
+  - ``bh.train_fast`` (minibatches; stops itself once every pair is right with a margin).
+It prints steps and wall time to 100 % per seed, the medians and their ratio, then checks
+``train_fast`` for seeds 0-49 on 500 random 62-bit sums each.  The figures are written to
+``benchmarks/results/train_speed.json``, which notebook 04 reads.
+
+Usage: python benchmarks/train_speed.py [--quick]   (--quick: seeds 0-1, long check on 5 seeds)
+"""
+import json
+import pathlib
+import platform
+import statistics
+import sys
+import time
+
+import numpy as np
+
+import binrnn_helpers as bh
+
+CHECK_EVERY = 250
+RESULTS = pathlib.Path(__file__).parent / "results" / "train_speed.json"
+
+
+def post_loop_to_100(seed, max_steps=30000):
+    """Steps and seconds until the post's loop adds all pairs right (checked every 250 steps)."""
+    reached = []
+
+    def check(step, params):
+        if (step + 1) % CHECK_EVERY == 0 and bh.exhaustive_accuracy(params) == 1.0:
+            reached.append(step + 1)
+            return True
+        return False
+
+    start = time.perf_counter()
+    bh.train_like_the_post(steps=max_steps, seed=seed, log_every=max_steps, on_step=check)
+    seconds = time.perf_counter() - start
+    if not reached:
+        raise RuntimeError(f"seed {seed}: the post's loop did not reach 100 % in {max_steps} steps")
+    return {"seed": seed, "steps": reached[0], "seconds": round(seconds, 4)}
+
+
+def fast_to_100(seed):
+    start = time.perf_counter()
+    params, history = bh.train_fast(seed=seed)
+    seconds = time.perf_counter() - start
+    if not history.converged:
+        raise RuntimeError(f"seed {seed}: train_fast did not converge ({history.message})")
+    assert bh.exhaustive_accuracy(params) == 1.0
+    return {"seed": seed, "steps": history.steps[-1], "seconds": round(seconds, 5)}
+
+
+def summary(runs):
+    return {"runs": runs,
+            "median_steps": statistics.median(r["steps"] for r in runs),
+            "median_seconds": statistics.median(r["seconds"] for r in runs)}
+
+
+def main(argv):
+    quick = "--quick" in argv
+    seeds = range(2) if quick else range(5)
+    long_seeds = range(5) if quick else range(50)
+
+    bh.train_fast(seed=99)   # warm up imports and caches outside the timed runs
+    post = summary([post_loop_to_100(s) for s in seeds])
+    fast = summary([fast_to_100(s) for s in seeds])
+    ratio = post["median_seconds"] / fast["median_seconds"]
+
+    print(f"{'seed':>4} | {'post loop steps':>15} {'seconds':>8} | {'train_fast steps':>16} {'ms':>7}")
+    for p, f in zip(post["runs"], fast["runs"]):
+        print(f"{p['seed']:>4} | {p['steps']:>15} {p['seconds']:>8.2f} | {f['steps']:>16} "
+              f"{1000 * f['seconds']:>7.1f}")
+    print(f"median | {post['median_steps']:>13.0f} {post['median_seconds']:>8.2f} | "
+          f"{fast['median_steps']:>16.0f} {1000 * fast['median_seconds']:>7.1f}")
+    print(f"ratio of medians (post loop / train_fast), wall time: {ratio:.0f}x; "
+          f"steps: {post['median_steps'] / fast['median_steps']:.0f}x")
+
+    exact, worst = 0, 1.0
+    for seed in long_seeds:
+        params, history = bh.train_fast(seed=seed)
+        acc = bh.long_sum_accuracy(params, bits=62, n=500, seed=2024)
+        exact += acc == 1.0
+        worst = min(worst, acc)
+    print(f"62-bit sums: {exact} of {len(long_seeds)} networks (seeds 0-{len(long_seeds) - 1}) add all "
+          f"500 random pairs exactly; worst network: {worst:.1%}")
+
+    result = {"date": time.strftime("%Y-%m-%d"),
+              "machine": f"{platform.machine()}, {platform.python_implementation()} "
+                         f"{platform.python_version()}, numpy {np.__version__}, "
+                         f"{len(__import__('os').sched_getaffinity(0))} cores",
+              "post_loop": {"check_every": CHECK_EVERY, **post},
+              "train_fast": fast,
+              "ratio": round(ratio, 1),
+              "long_sums": {"seeds": len(long_seeds), "bits": 62, "pairs": 500, "all_exact": int(exact),
+                            "worst_accuracy": worst}}
+    if not quick:
+        RESULTS.parent.mkdir(exist_ok=True)
+        RESULTS.write_text(json.dumps(result, indent=1) + "\n")
+        print(f"written to {RESULTS}")
+
+
+if __name__ == "__main__":
+    main(sys.argv[1:])

@@ -1,0 +1,64 @@
+import numpy as np
+import pytest
+
+import binrnn_helpers as bh
+
+
+def test_untrained_network_is_not_perfect():
+    acc = bh.exhaustive_accuracy(bh.init_params(16, seed=0))
+    assert 0 <= acc < 0.05
+
+
+def test_exhaustive_accuracy_counts_exactly_right_pairs():
+    params = bh.init_params(4, seed=2)
+    a, b = bh.all_pairs(8)
+    x, y = bh.addition_batch(a, b, 8)
+    out = bh.forward(params, x).output
+    right = np.all((out > 0.5) == (y == 1), axis=0)
+    assert bh.exhaustive_accuracy(params) == right.mean()
+    # and per bit
+    np.testing.assert_array_equal(bh.bit_accuracy(params), ((out > 0.5) == (y == 1)).mean(axis=1))
+
+
+def test_trained_network_adds_every_pair_and_long_numbers(trained):
+    assert bh.exhaustive_accuracy(trained) == 1.0
+    assert bh.bit_accuracy(trained).tolist() == [1.0] * 8
+    assert bh.long_sum_accuracy(trained, bits=62, n=500, seed=2024) == 1.0
+    rng = np.random.RandomState(11)
+    for _ in range(20):   # Python ints of 100-300 bits, checked against Python's own +
+        a = int.from_bytes(rng.bytes(int(rng.randint(13, 38))), "little")
+        b = int.from_bytes(rng.bytes(int(rng.randint(13, 38))), "little")
+        assert bh.add(trained, a, b) == a + b
+    assert bh.add(trained, 0, 0) == 0
+    assert bh.add(trained, 2**200 - 1, 1) == 2**200     # a 200-step carry chain
+
+
+def test_add_runs_one_step_more_than_the_longer_operand(monkeypatch, trained):
+    seen = []
+    real = bh.evaluation.predict_bits
+    monkeypatch.setattr(bh.evaluation, "predict_bits",
+                        lambda p, x: seen.append(x.shape) or real(p, x))
+    bh.add(trained, 5, 300)
+    assert seen == [(10, 1, 2)]
+
+
+def test_random_pairs_reproducible_and_in_range():
+    a, b = bh.random_pairs(1000, 62, seed=1)
+    a2, _ = bh.random_pairs(1000, 62, seed=1)
+    assert np.array_equal(a, a2)
+    assert a.min() >= 0 and max(a.max(), b.max()) < 2**62 and a.max() > 2**61
+
+
+@pytest.mark.parametrize("call, exc, message", [
+    (lambda p: bh.add(p, -1, 2), ValueError, "a must be >= 0"),
+    (lambda p: bh.add(p, 1, 2.5), TypeError, "b must be an integer"),
+    (lambda p: bh.add(p, "1", 2), TypeError, "a must be an integer"),
+    (lambda p: bh.add("p", 1, 2), TypeError, "params must be a binrnn_helpers.Params"),
+    (lambda p: bh.exhaustive_accuracy(p, width=0), ValueError, "width must be >= 1"),
+    (lambda p: bh.exhaustive_accuracy(p, width=13), ValueError, "width must be <= 12"),
+    (lambda p: bh.random_pairs(5, 63, 0), ValueError, "bits must be <= 62"),
+])
+def test_bad_input(call, exc, message):
+    with pytest.raises(exc) as info:
+        call(bh.init_params(4))
+    assert message in str(info.value)

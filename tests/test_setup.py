@@ -1,0 +1,44 @@
+"""The setup files agree with each other: pyproject.toml, environment.yml, postBuild, README."""
+import importlib.metadata
+import pathlib
+import re
+
+ROOT = pathlib.Path(__file__).resolve().parents[1]
+
+
+def normalise(name):
+    return re.split(r"[<>=!~ \[]", name.strip(), maxsplit=1)[0].lower().replace("_", "-")
+
+
+def pyproject_packages():
+    """Every requirement of the installed package, extras included (read from its metadata,
+    which `make` refreshes whenever pyproject.toml changes)."""
+    return {normalise(r) for r in importlib.metadata.requires("binrnn-helpers")}
+
+
+def environment_packages():
+    lines = (ROOT / "environment.yml").read_text().splitlines()
+    start = lines.index("dependencies:")
+    deps = [ln.strip()[2:] for ln in lines[start + 1:] if ln.strip().startswith("- ")]
+    return {normalise(d) for d in deps} - {"python", "pip"}
+
+
+def test_environment_and_pyproject_name_the_same_packages():
+    assert environment_packages() == pyproject_packages()
+
+
+def test_environment_pins_an_exact_python():
+    text = (ROOT / "environment.yml").read_text()
+    assert re.search(r"^\s*- python=3\.\d+$", text, re.M), "Binder needs an exact python=3.X pin"
+
+
+def test_postbuild_installs_the_package_without_dependencies():
+    post = ROOT / "postBuild"
+    assert post.stat().st_mode & 0o111, "postBuild must be executable"
+    assert "pip install --no-deps ." in post.read_text()
+
+
+def test_readme_gives_the_test_command_that_ci_runs():
+    readme = (ROOT / "README.md").read_text()
+    ci = (ROOT / ".ci" / "run").read_text()
+    assert "make test" in readme and "make test" in ci
