@@ -23,8 +23,8 @@ def figure_png(fig, dpi=80):
 
 def freeze_layout(fig):
     """Lay the figure out once (with its layout engine), then keep that layout for every redraw."""
-    fig.canvas.draw()
-    fig.set_layout_engine("none")
+    fig.draw_without_rendering()  # runs the layout engine (canvas.draw does nothing on a bare Figure)
+    fig.set_layout_engine(None)   # no engine at all ("none" leaves a placeholder: a second draw per save)
     return fig
 
 

@@ -1,0 +1,99 @@
+import numpy as np
+import pytest
+
+import binrnn_helpers as bh
+from binrnn_helpers import fast
+
+
+@pytest.mark.parametrize("seed", range(5))
+def test_reaches_100_percent_on_all_pairs(seed):
+    params, history = bh.train_fast(seed=seed)
+    assert history.converged, history.message
+    assert bh.exhaustive_accuracy(params) == 1.0          # measured in float64, independently
+    assert history.accuracy[-1] == 1.0
+    assert history.check_steps[-1] == history.steps[-1] < 3000
+    assert len(history.steps) == len(history.loss) and history.steps == list(range(len(history.steps)))
+    assert history.loss[-1] < history.loss[0]
+
+
+def test_every_network_for_seeds_0_to_49_adds_long_numbers():
+    """Stopping with a margin is what makes 8-bit training generalise: 62-bit sums, 500 each."""
+    failures = []
+    for seed in range(50):
+        params, history = bh.train_fast(seed=seed)
+        acc = bh.long_sum_accuracy(params, bits=62, n=500, seed=2024)
+        if not (history.converged and acc == 1.0):
+            failures.append((seed, history.converged, acc))
+    assert failures == []
+
+
+def test_margin_is_met_on_every_output():
+    params, history = bh.train_fast(seed=3, margin=0.2)
+    x, y = bh.addition_batch(*bh.all_pairs(8), 8)
+    o = bh.forward(params, x).output
+    assert np.abs(o - y).max() <= 0.3 + 1e-4               # float32 training, float64 check
+
+
+def test_same_seed_same_network_and_global_state_untouched():
+    np.random.seed(5)
+    expected = np.random.random()
+    np.random.seed(5)
+    p1, _ = bh.train_fast(seed=7)
+    assert np.random.random() == expected
+    p2, _ = bh.train_fast(seed=7)
+    assert np.array_equal(p1.W, p2.W)
+    p3, _ = bh.train_fast(seed=8)
+    assert not np.array_equal(p1.W, p3.W)
+
+
+def test_starts_from_the_posts_initial_weights():
+    seen = []
+    bh.train_fast(seed=0, on_step=lambda step, p: seen.append(p) or True)
+    init = bh.init_params(16, seed=0)
+    np.testing.assert_allclose(seen[0].W, init.W, rtol=1e-6)   # float32 inside
+
+
+def test_msb_first_does_not_learn_and_says_so():
+    params, history = bh.train_fast(seed=0, bit_order="msb_first", max_steps=400)
+    assert not history.converged
+    assert "max_steps=400" in history.message
+    assert history.accuracy[-1] < 0.2
+    assert history.check_steps[-1] == 400 and len(history.loss) == 401
+
+
+def test_step_limit_is_reported():
+    params, history = bh.train_fast(seed=0, max_steps=5)
+    assert not history.converged and history.check_steps == [5]
+    assert "not converged" in history.message
+    assert history.accuracy[-1] == bh.exhaustive_accuracy(params)
+
+
+def test_prefix_tree_outputs_match_the_plain_forward_pass():
+    params = bh.init_params(16, seed=2)
+    U, W, V = (getattr(params, n).astype(np.float32) for n in "UWV")
+    for order in fast.BIT_ORDERS:
+        a, b = fast._prefix_tree_pairs(8, order)
+        assert sorted(zip(a.tolist(), b.tolist())) == sorted(zip(*(x.tolist() for x in bh.all_pairs(8))))
+        x, _ = bh.addition_batch(a, b, 8)
+        if order == "msb_first":
+            x = x[::-1]
+        np.testing.assert_allclose(fast._exhaustive_outputs(U, W, V, 8, order),
+                                   bh.forward(params, x).output, atol=2e-6)
+
+
+@pytest.mark.parametrize("kwargs, exc, message", [
+    ({"hidden_size": 0}, ValueError, "hidden_size must be >= 1"),
+    ({"seed": 1.5}, TypeError, "seed must be an integer"),
+    ({"learning_rate": 0}, ValueError, "learning_rate must be a number in (0, inf)"),
+    ({"learning_rate": "fast"}, ValueError, "learning_rate must be a number"),
+    ({"margin": 0.5}, ValueError, "margin must be a number in [0, 0.5)"),
+    ({"batch_size": 0}, ValueError, "batch_size must be >= 1"),
+    ({"max_steps": 0}, ValueError, "max_steps must be >= 1"),
+    ({"width": 13}, ValueError, "width must be <= 12"),
+    ({"bit_order": "backwards"}, ValueError, "bit_order must be one of ('lsb_first', 'msb_first')"),
+    ({"on_step": 1}, TypeError, "on_step must be callable"),
+])
+def test_bad_arguments(kwargs, exc, message):
+    with pytest.raises(exc) as info:
+        bh.train_fast(**kwargs)
+    assert message in str(info.value)
