@@ -50,9 +50,9 @@ def train_fast(hidden_size=16, seed=0, *, learning_rate=0.2, batch_size=64, max_
     the cross-entropy of the output bits; float32 inside.
 
     Stops when (a) every output for every pair is on the right side of 0.5 by ``margin``
-    (|o - y| <= 0.5 - margin) and (b) every output for 200 random 100-bit sums (a fixed stream,
-    not the one the tests use) is right by ``LONG_MARGIN`` -- a network that is only barely
-    right on 8 bits often fails on long numbers.  The full check runs only when the minibatch itself passes with 0.05 to spare.
+    (|o - y| <= 0.5 - margin) and (b) every output on 296 long sums (``_long_sums``: random
+    100-bit sums and long runs that must keep a carry) is right by ``LONG_MARGIN`` -- a network
+    that is only barely right on 8 bits often fails on long numbers.  The full check runs only when the minibatch itself passes with 0.05 to spare.
     Otherwise it stops after ``max_steps`` updates with ``history.converged`` False.
 
     bit_order: "lsb_first" (the post's) or "msb_first" (bits fed the other way: the carry would
@@ -92,6 +92,7 @@ def train_fast(hidden_size=16, seed=0, *, learning_rate=0.2, batch_size=64, max_
     long_x, long_y = _in_order(*_long_sums(), bit_order)
     draw = np.random.RandomState([seed, 1])
     hard = np.zeros(0, int)                  # pairs the last full check found inside the margin
+    next_check = 0
     hs = np.zeros((T + 1, B, H), np.float32)          # hs[0] = 0, hs[t+1] = hidden state after step t
     dz = np.zeros((T + 1, B, H), np.float32)          # dL/d(hidden pre-activation); dz[T] = 0
     steps, losses, check_steps, accuracy = [], [], [], []
@@ -112,14 +113,15 @@ def train_fast(hidden_size=16, seed=0, *, learning_rate=0.2, batch_size=64, max_
         losses.append(0.5 * float(np.vdot(err, err)) / B)
         if step == max_steps:
             break
-        if np.abs(err).max() <= 0.45 - margin:         # cheap test first, then the full one
-            outside = np.abs(_exhaustive_outputs(U, W, V, T, bit_order) - Y) > 0.5 - margin
-            hard = np.flatnonzero(outside.any(axis=0))[:B // 2]
+        if np.abs(err).max() <= 0.45 - margin and step >= next_check:   # cheap test, then the full one
+            o = _exhaustive_outputs(U, W, V, T, bit_order)
+            hard = np.flatnonzero((np.abs(o - Y) > 0.5 - margin).any(axis=0))[:B // 2]
             check_steps.append(step)
-            accuracy.append(_accuracy(U, W, V, X, Y, T, bit_order))
+            accuracy.append(_accuracy(o, Y))
             if len(hard) == 0 and _within_margin(U, W, V, long_x, long_y, LONG_MARGIN):
                 converged, message = True, f"converged after {step} updates"
                 break
+            next_check = step + 5                      # a failed check: train a little first
         err /= B                                       # gradient of the mean loss over the batch
         from_output = err[..., None] * V[:, 0]         # (T, B, H): dL/dh_t through the output
         slope = h * (1 - h)
@@ -135,7 +137,7 @@ def train_fast(hidden_size=16, seed=0, *, learning_rate=0.2, batch_size=64, max_
         theta -= (learning_rate * np.sqrt(1 - 0.9**n) / (1 - 0.5**n)) * m / (np.sqrt(v) + 1e-8)
     if not check_steps or check_steps[-1] != step:    # step = the number of updates made
         check_steps.append(step)
-        accuracy.append(_accuracy(U, W, V, X, Y, T, bit_order))
+        accuracy.append(_accuracy(_exhaustive_outputs(U, W, V, T, bit_order), Y))
     return _to_params(U, W, V), History(steps, losses, check_steps, accuracy, converged,
                                          time.perf_counter() - start, message)
 
@@ -202,19 +204,32 @@ def _matmul(h, M, rows=1024):
     return np.concatenate([h[i:i + rows] @ M for i in range(0, len(h), rows)])
 
 
-def _accuracy(U, W, V, X, Y, T, bit_order):
-    """Fraction of all pairs with every output bit right."""
-    right = (_exhaustive_outputs(U, W, V, T, bit_order) > 0.5) == (Y > 0.5)
-    return float(right.all(axis=0).mean())
+def _accuracy(outputs, targets):
+    """Fraction of pairs (columns) with every output bit on the right side of 0.5."""
+    return float(((outputs > 0.5) == (targets > 0.5)).all(axis=0).mean())
 
 
 def _long_sums(n=200, bits=100, seed=99):
-    """n random ``bits``-bit additions (a fixed stream), LSB first: (bits, n, 2) inputs and
-    (bits, n) targets, float32.  The last input bits are 0, so the final carry has a step; a
-    ripple carry gives the targets."""
-    x = np.random.RandomState(seed).randint(2, size=(bits, n, 2))
+    """Long additions to check a network on, LSB first: (bits, M, 2) inputs, (bits, M) targets.
+
+    n random ``bits``-bit sums (a fixed stream, not the tests'), plus the hard cases that random
+    sums rarely hold: a long run of one input pair (which settles the hidden state wherever
+    that input leads it), then a long run of "propagate" inputs (1, 0) / (0, 1), which must
+    keep the carry unchanged however long the run, then each of the four inputs.  The last
+    input bits are 0, so the final carry has a step; a ripple carry gives the targets.
+    """
+    rng = np.random.RandomState(seed)
+    x = rng.randint(2, size=(bits, n, 2))
+    settle, run = 20, bits // 2
+    middles = [np.tile([1, 0], (run, 1)), np.tile([0, 1], (run, 1)),
+               np.where(np.arange(run)[:, None] % 2 == 0, [1, 0], [0, 1])]
+    middles += [rng.randint(2, size=(run, 1)) * [1, -1] + [0, 1] for _ in range(3)]
+    hard = [np.concatenate([np.tile(first, (settle, 1)), middle, [last],
+                            np.zeros((bits - settle - run - 1, 2), int)])
+            for first in _BIT_PAIRS for middle in middles for last in _BIT_PAIRS]
+    x = np.concatenate([x, np.stack(hard, axis=1)], axis=1)
     x[-1] = 0
-    y, carry = np.empty((bits, n), np.float32), 0
+    y, carry = np.empty(x.shape[:2], np.float32), 0
     for t in range(bits):
         total = x[t, :, 0] + x[t, :, 1] + carry
         y[t], carry = total & 1, total >> 1
