@@ -17,14 +17,15 @@ from dataclasses import dataclass
 
 import matplotlib
 import numpy as np
+from matplotlib.backend_bases import FigureCanvasBase
 from matplotlib.figure import Figure
 from matplotlib.gridspec import GridSpec
 from matplotlib.patches import Rectangle
+from matplotlib.ticker import MaxNLocator
 
 from . import style
 from .encoding import addition_batch, check_int
 from .model import Params, Trace, check_inputs, check_params, check_targets, forward
-from .widgets import freeze_layout
 
 WIDTH = 8  # bits per sum in this notebook's examples
 
@@ -264,6 +265,44 @@ def plot_difference_errors(eps, one_sided_error, central_error):
     return fig
 
 
+def _lay_out_and_bake(fig, live):
+    """Lay the figure out once, render everything but the ``live`` artists once, and from then
+    on show that picture behind the live artists.  Returns the background axes.
+
+    Why: text is what makes matplotlib slow (every tick label is laid out and rasterised on every
+    draw), and a frame changes only a few artists.  So the rest -- axes, ticks, labels, titles,
+    colour bars, legends -- is drawn once into an RGBA image, which a full-figure background axes
+    shows; those static artists are then hidden.  A redraw draws one image plus the live artists.
+
+    It also does the job of ``widgets.freeze_layout`` (run the layout engine once, then remove the
+    engine entirely so that every ``savefig`` draws the figure once), in the same Agg pass that
+    renders the background, so building a frame costs one full draw, not two.
+    """
+    from matplotlib.backends.backend_agg import FigureCanvasAgg
+    live = list(live)
+    for artist in live:
+        artist.set_visible(False)
+    canvas = FigureCanvasAgg(fig)            # a private Agg canvas, just for this one picture
+    canvas.draw()                            # runs the layout engine, then renders
+    background = np.asarray(canvas.buffer_rgba()).copy()
+    fig.set_layout_engine(None)              # keep this layout; no engine, no second draw
+    fig.set_canvas(FigureCanvasBase(fig))    # back to a plain canvas, as built
+    keep = set(map(id, live))
+    for artist in live:
+        artist.set_visible(True)
+    for ax in fig.axes:
+        for child in ax.get_children():
+            if id(child) not in keep:
+                child.set_visible(False)
+    for child in fig.get_children():
+        if child not in fig.axes:
+            child.set_visible(False)
+    back = fig.add_axes((0, 0, 1, 1), zorder=-100)
+    back.imshow(background, aspect="auto", interpolation="nearest")
+    back.set_axis_off()
+    return back
+
+
 def _diverging_cmap():
     return matplotlib.colormaps[style.DIVERGING].with_extremes(bad="#ececec")
 
@@ -289,7 +328,7 @@ def plot_backward_overview(params, a, b, label="untrained network"):
                   va="bottom" if st.delta_out[ti, 0] < 0 else "top", fontsize=7)
     lim = 1.5 * np.abs(st.delta_out).max()
     ax_o.set_ylim(-lim, lim)
-    ax_o.set_ylabel("δo_t = ∂L/∂z°_t")
+    ax_o.set_ylabel("δo_t = ∂L/∂z^o_t")
     ax_o.set_title(f"Output delta at each step: (o - y) o (1 - o)   [{a} + {b} = {a + b}, {label}]")
     vmax = np.abs(st.delta_h).max()
     im = ax_h.imshow(st.delta_h[:, 0, :].T, cmap=style.DIVERGING, vmin=-vmax, vmax=vmax,
@@ -297,7 +336,8 @@ def plot_backward_overview(params, a, b, label="untrained network"):
     ax_h.set_ylabel("hidden unit i")
     ax_h.set_yticks(range(0, H, 2))
     ax_h.set_title("Hidden delta δh_t = ∂L/∂z^h_t, computed right to left (t = 7 first)")
-    fig.colorbar(im, ax=ax_h, label="δh_t[i]", shrink=0.9)
+    cax = ax_h.inset_axes((1.015, 0.0, 0.025, 1.0))   # beside the heatmap; keeps the columns aligned
+    fig.colorbar(im, cax=cax, label="δh_t[i]")
     norm = lambda v: np.linalg.norm(v[:, 0, :], axis=1)  # noqa: E731
     ax_n.plot(t, norm(st.delta_h), "o-", color=c["black"], label="‖δh_t‖ (total)")
     ax_n.plot(t, norm(st.via_W), "s--", color=c["blue"], label="‖part via W from step t+1‖")
@@ -363,26 +403,27 @@ class BackwardStepFrame:
         self.label = str(label)
         st, T, H = self.steps, WIDTH, params.hidden_size
         c = style.COLORS
-        self.fig = fig = Figure(figsize=(11, 6.2), dpi=80, layout="constrained")
+        self.fig = fig = Figure(figsize=(10, 5.7), dpi=80, layout="constrained")
         gs = GridSpec(2, 3, figure=fig, height_ratios=[1, 2.3], width_ratios=[1.45, 1, 1.15])
-        self.ax_out = fig.add_subplot(gs[0, 0])
         self.ax_heat = fig.add_subplot(gs[1, 0])
+        self.ax_out = fig.add_subplot(gs[0, 0], sharex=self.ax_heat)
         self.ax_split = fig.add_subplot(gs[1, 1])
         self.ax_dW = fig.add_subplot(gs[1, 2])
-        ax_info = fig.add_subplot(gs[0, 1:])
-        ax_info.axis("off")
+        self.ax_norm = fig.add_subplot(gs[0, 1])
+        ax_key = fig.add_subplot(gs[0, 2])
+        ax_key.axis("off")
         fig.suptitle(f"Backward through time for {self.a} + {self.b} = {self.a + self.b} "
                      f"({self.label})")
         steps_t = np.arange(T)
 
         # output deltas
         self.out_bars = self.ax_out.bar(steps_t, st.delta_out[:, 0], width=0.6, color=c["sky"])
-        self.ax_out.axhline(0, color="black", lw=0.6)
+        self.zero_out = self.ax_out.axhline(0, color="black", lw=0.6)
         lim = 1.25 * max(np.abs(st.delta_out).max(), 1e-12)
         self.ax_out.set_ylim(-lim, lim)
-        self.ax_out.set_xticks(steps_t)
-        self.ax_out.set_xlim(-0.5, T - 0.5)
-        self.ax_out.set_ylabel(r"$\delta^o_t$")
+        self.ax_out.tick_params(labelbottom=False)
+        self.ax_out.yaxis.set_major_locator(MaxNLocator(4))
+        self.ax_out.set_ylabel("δo_t")
         self.ax_out.set_title("Output delta (o - y) o (1 - o) per step", fontsize=10)
 
         # hidden delta heatmap, filled right to left
@@ -396,55 +437,62 @@ class BackwardStepFrame:
         self.ax_heat.set_yticks(range(0, H, 3))
         self.ax_heat.set_xlabel("time step t (bit position, LSB first)")
         self.ax_heat.set_ylabel("hidden unit i")
-        self.ax_heat.set_title(r"Hidden deltas $\delta^h_t$ computed so far", fontsize=10)
-        fig.colorbar(self.heat, ax=self.ax_heat, label=r"$\delta^h_t[i]$", pad=0.01)
+        self.ax_heat.set_title("Hidden deltas δh_t computed so far", fontsize=10)
+        cb = fig.colorbar(self.heat, ax=self.ax_heat, label="δh_t[i]", pad=0.01)
+        cb.locator = MaxNLocator(5)
 
         # delta_h[t] split into its two sources
         units = np.arange(H)
         self.bars_W = self.ax_split.barh(units - 0.2, np.zeros(H), height=0.4, color=c["blue"],
-                                         label="via W from step t+1")
+                                         label="via W (from t+1)")
         self.bars_V = self.ax_split.barh(units + 0.2, np.zeros(H), height=0.4, color=c["orange"],
-                                         label="via V from output o_t")
+                                         label="via V (from o_t)")
         (self.total_dots,) = self.ax_split.plot(np.zeros(H), units, "o", color="black", ms=4,
-                                                label="sum = δh_t")
+                                                label="sum: δh_t")
         lim = 1.15 * max(np.abs(st.via_W).max(), np.abs(st.via_V).max(), self.vmax_h)
         self.ax_split.set_xlim(-lim, lim)
+        self.ax_split.xaxis.set_major_locator(MaxNLocator(3))
         self.ax_split.set_ylim(H - 0.5, -0.5)          # unit 0 on top, as in the heatmap
         self.ax_split.set_yticks(range(0, H, 3))
-        self.ax_split.axvline(0, color="black", lw=0.6)
-        self.ax_split.set_xlabel(r"contribution to $\delta^h_t[i]$")
+        self.zero_split = self.ax_split.axvline(0, color="black", lw=0.6)
+        self.ax_split.set_xlabel("contribution to δh_t[i]")
         self.ax_split.set_ylabel("hidden unit i")
-        self.ax_split.set_title(r"$\delta^h_t$ at the current step t", fontsize=10)
-        self.ax_split.legend(fontsize=7, frameon=False, loc="lower right")
+        self.ax_split.set_title("δh_t at the current step t", fontsize=10)
 
         # running dW
         self.vmax_g = max(np.abs(st.dW_so_far).max(), 1e-12)
         self.img_dW = self.ax_dW.imshow(np.zeros((H, H)), cmap=style.DIVERGING,
                                         vmin=-self.vmax_g, vmax=self.vmax_g, aspect="auto",
                                         interpolation="nearest")
-        self.ax_dW.set_xticks(range(0, H, 3))
-        self.ax_dW.set_yticks(range(0, H, 3))
+        self.ax_dW.set_xticks(range(0, H, 5))
+        self.ax_dW.set_yticks(range(0, H, 5))
         self.ax_dW.set_xlabel("hidden unit j (receiving, at step t)")
         self.ax_dW.set_ylabel("hidden unit i (sending, from step t-1)")
         self.ax_dW.set_title("dL/dW accumulated so far", fontsize=10)
-        fig.colorbar(self.img_dW, ax=self.ax_dW, label="dW[i, j]", pad=0.01)
+        cb = fig.colorbar(self.img_dW, ax=self.ax_dW, label="dW[i, j]", pad=0.01)
+        cb.locator = MaxNLocator(5)
 
-        self.info = ax_info.text(0.0, 0.5, "", va="center", ha="left", fontsize=10,
-                                 family="monospace", transform=ax_info.transAxes)
-        self.info.set_text(self._info(T - 1))  # lay out with the longest kind of text
-        freeze_layout(fig)
-        fig.set_layout_engine(None)  # no layout engine at all: savefig then draws once, not twice
+        # norms of the three gradients so far, the final values as dashed outlines
+        finals = [np.linalg.norm(st.dU_so_far[0]), np.linalg.norm(st.dW_so_far[0]),
+                  np.linalg.norm(st.dV_so_far[0])]
+        self.ax_norm.bar(range(3), finals, width=0.6, fill=False, ec="grey", ls="--")
+        self.norm_bars = self.ax_norm.bar(range(3), [0, 0, 0], width=0.6,
+                                          color=[c["green"], c["blue"], c["purple"]])
+        self.ax_norm.set_xticks(range(3), ["‖dU‖", "‖dW‖", "‖dV‖"])
+        top = max(np.linalg.norm(g, axis=(1, 2)).max()
+                  for g in (st.dU_so_far, st.dW_so_far, st.dV_so_far))  # norms need not grow
+        self.ax_norm.set_ylim(0, 1.15 * max(top, 1e-12))
+        self.ax_norm.yaxis.set_major_locator(MaxNLocator(4))
+        self.ax_norm.set_ylabel("norm")
+        self.ax_norm.set_title("Gradient norms so far (dashed: final)", fontsize=10)
 
-    def _info(self, t):
-        st = self.steps
-        y, o = int(self.targets[t, 0]), self.trace.output[t, 0]
-        n = np.linalg.norm
-        return (f"step t = {t}:  y = {y},  o = {o:.3f},  δo = {st.delta_out[t, 0]:+.4f}\n"
-                f"‖δh_t‖ = {n(st.delta_h[t, 0]):.4f}   via W {n(st.via_W[t, 0]):.4f},"
-                f"  via output {n(st.via_V[t, 0]):.4f}\n"
-                f"gradient so far (steps {WIDTH - 1}..{t}):\n"
-                f"  ‖dU‖ = {n(st.dU_so_far[t]):.4f}   ‖dW‖ = {n(st.dW_so_far[t]):.4f}"
-                f"   ‖dV‖ = {n(st.dV_so_far[t]):.4f}")
+        ax_key.legend(handles=[self.bars_W, self.bars_V, self.total_dots], loc="center left",
+                      fontsize=9, frameon=False, borderaxespad=0,
+                      title="middle panel: δh_t split\nby where it came from", title_fontsize=9,
+                      alignment="left")
+        _lay_out_and_bake(fig, [*self.out_bars, self.zero_out, self.heat, self.cursor, *self.bars_W,
+                           *self.bars_V, self.total_dots, self.zero_split, self.img_dW,
+                           *self.norm_bars])
 
     def update(self, t):
         """Show the backward pass after processing steps 7 down to t; returns an HTML line."""
@@ -462,8 +510,9 @@ class BackwardStepFrame:
             bar.set_width(v)
         self.total_dots.set_xdata(st.delta_h[t, 0])
         self.img_dW.set_data(st.dW_so_far[t])
-        self.info.set_text(self._info(t))
         n = np.linalg.norm
+        for bar, g in zip(self.norm_bars, (st.dU_so_far[t], st.dW_so_far[t], st.dV_so_far[t])):
+            bar.set_height(n(g))
         y, o = int(self.targets[t, 0]), self.trace.output[t, 0]
         return (f"<b>t = {t}</b> (bit {t}, LSB first): target y = {y}, output o = {o:.3f}, "
                 f"δo = {st.delta_out[t, 0]:+.4f} &nbsp;|&nbsp; ‖δh_t‖ = "

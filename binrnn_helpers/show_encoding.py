@@ -4,12 +4,18 @@ Columns are drawn as people write a number, most significant bit on the left; th
 reads them right to left, bit 0 first (time step t reads bit t).  Bit t of ``n`` is
 ``(n >> t) & 1`` throughout.
 """
+import functools
 from collections import namedtuple
 
 import matplotlib.pyplot as plt
 import numpy as np
+from matplotlib.collections import PathCollection
 from matplotlib.figure import Figure
+from matplotlib.font_manager import FontProperties
+from matplotlib.markers import MarkerStyle
 from matplotlib.patches import Rectangle
+from matplotlib.textpath import TextPath
+from matplotlib.transforms import Affine2D
 
 from .encoding import all_pairs, check_int, check_operands
 from .style import COLORS
@@ -90,6 +96,9 @@ def carry_statistics_figure(a=None, b=None, width=8):
     for x, r in zip(t, rate):
         ax1.text(x, r + 0.01, f"{r:.3f}", ha="center", va="bottom", fontsize=8)
     ax1.axhline(0.5, color=COLORS["vermillion"], ls="--", lw=1, label="1/2")
+    if rate[-1] == 0:
+        ax1.annotate("never: the sum\nfits the bits", (width - 1, 0.03), xytext=(width - 1.5, 0.2),
+                     ha="center", fontsize=8, arrowprops=dict(arrowstyle="->", lw=0.8))
     ax1.set_xticks(t)
     ax1.set_ylim(0, 0.6)
     ax1.set_xlabel("column t (bit position; 0 = least significant, read first)")
@@ -108,6 +117,40 @@ def carry_statistics_figure(a=None, b=None, width=8):
     return fig
 
 
+@functools.lru_cache(maxsize=512)
+def _glyph_path(string, size, ha):
+    """The outline of ``string`` at ``size`` points, aligned ``ha`` and centred on digit height."""
+    path = TextPath((0, 0), string, prop=FontProperties(size=size))
+    x0, x1 = path.vertices[:, 0].min(), path.vertices[:, 0].max()   # control points: close enough
+    dx = -(x0 + x1) / 2 if ha == "center" else -x1
+    return path.transformed(Affine2D().translate(dx, -0.36 * size))
+
+
+@functools.lru_cache(maxsize=8)
+def _digit_marker(digit, bold):
+    """A MarkerStyle drawing the digit (parsing mathtext once, not for every Line2D)."""
+    return MarkerStyle(f"$\\mathbf{{{digit}}}$" if bold else f"${digit}$")
+
+
+def _static_text(ax, items, size):
+    """Fixed labels drawn as one PathCollection of glyph outlines instead of many Text artists.
+
+    items: [(x, y, string, color, ha)] with x, y in data coordinates, ha "center"/"right";
+    ``size`` in points; strings are single lines, vertically centred on their digits' height.
+    A Text costs about a millisecond per redraw; this costs one draw call for all of them.
+    """
+    paths, offsets, colors = [], [], []
+    for x, y, string, color, ha in items:
+        paths.append(_glyph_path(string, size, ha))
+        offsets.append((x, y))
+        colors.append(color)
+    coll = PathCollection(paths, offsets=offsets, offset_transform=ax.transData,
+                          transform=Affine2D().scale(1 / 72) + ax.figure.dpi_scale_trans,
+                          facecolors=colors, edgecolors="none", clip_on=False)
+    ax.add_collection(coll, autolim=False)
+    return coll
+
+
 class _BitRow:
     """One row of bits drawn as digit markers: a Line2D of 0s and a Line2D of 1s.
 
@@ -117,7 +160,7 @@ class _BitRow:
     def __init__(self, ax, y, size, color0, color1, weight="normal"):
         self.y = y
         style = dict(ls="none", ms=size, markeredgewidth=0)
-        zero, one = ("$\\mathbf{0}$", "$\\mathbf{1}$") if weight == "bold" else ("$0$", "$1$")
+        zero, one = _digit_marker(0, weight == "bold"), _digit_marker(1, weight == "bold")
         self.lines = (ax.plot([], [], marker=zero, color=color0, **style)[0],
                       ax.plot([], [], marker=one, color=color1, **style)[0])
 
@@ -146,43 +189,49 @@ class _ColumnAdditionDrawing:
     a millisecond per redraw, so the figure has few.
     """
 
-    def __init__(self, ax, width=8, fontsize=13, side_text=True):
+    #: the y position of each row, in data coordinates
+    ROWS = {"place": 5.05, "t": 4.55, "carry": 3.75, "a": 2.85, "b": 2.05, "line": 1.4, "sum": 0.6}
+
+    def __init__(self, ax, width=8, fontsize=13, side_text=True, note=True):
         self.ax, self.width = ax, width
         ax.set_xlim(-2.9, width + (1.5 if side_text else 0.1))
-        ax.set_ylim(-0.2, 5.4)
+        ax.set_ylim(-0.75 if note else -0.2, 5.4)
         ax.set_xticks([])
         ax.set_yticks([])
         for spine in ax.spines.values():
             spine.set_visible(False)
         small, label_size = fontsize * 0.62, fontsize * 0.85
-        y = {"head": 4.8, "carry": 3.75, "a": 2.85, "b": 2.05, "line": 1.4, "sum": 0.6}
+        y = self.ROWS
         self.highlight = Rectangle((0, 0.15), 0.9, 4.0, facecolor=COLORS["sky"], alpha=0.3,
                                    edgecolor=COLORS["blue"], lw=1.2)
         ax.add_patch(self.highlight)
         ax.plot([-1.45, width - 0.5], [y["line"]] * 2, color="black", lw=1.2)
-        ax.text(-1.5, y["head"], "place value\nstep t", ha="right", va="center",
-                fontsize=small, color=_GREY, multialignment="right")
-        labels = (("carry", "carry", COLORS["vermillion"]), ("a", "a", "black"),
-                  ("b", "+ b", "black"), ("sum", "sum", "black"))
-        for row, label, color in labels:
-            ax.text(-1.5, y[row], label, ha="right", va="center", fontsize=label_size,
-                    color=color)
+        heads = [(-1.5, y["place"], "place value", _GREY, "right"),
+                 (-1.5, y["t"], "step t", _GREY, "right")]
         for col in range(-1, width):            # col -1 is the 9th column, place 2**width
             bit = width - 1 - col
-            ax.text(col, y["head"], f"{2**bit}\n{bit if bit < width else ''}", ha="center",
-                    va="center", fontsize=small, color=_GREY)
+            heads.append((col, y["place"], f"{2**bit}", _GREY, "center"))
+            if bit < width:
+                heads.append((col, y["t"], f"{bit}", _GREY, "center"))
+        self.header = _static_text(ax, heads, small)
+        labels = [(-1.5, y["carry"], "carry", COLORS["vermillion"], "right")]
+        labels += [(-1.5, y[row], label, "black", "right")
+                   for row, label in (("a", "a"), ("b", "+ b"), ("sum", "sum"))]
+        if note:
+            labels.append(((width - 3.5) / 2, -0.45, "\u2190 the network reads the columns "
+                           "right to left: bit t at step t", "#444444", "center"))
+        self.labels = _static_text(ax, labels, label_size)
         digit = fontsize * 0.75                 # marker size giving digits of the font's size
         self.carry = _BitRow(ax, y["carry"], digit * 0.85, _GREY, COLORS["vermillion"], "bold")
         self.a = _BitRow(ax, y["a"], digit, "black", "black")
         self.b = _BitRow(ax, y["b"], digit, "black", "black")
         self.sum = _BitRow(ax, y["sum"], digit, "black", "black")
         self.sum_now = _BitRow(ax, y["sum"], digit, COLORS["blue"], COLORS["blue"], "bold")
-        self.side_ab = self.side_sum = None
+        self.side_a = self.side_b = self.side_sum = None
         if side_text:
-            self.side_ab = ax.text(width - 0.25, (y["a"] + y["b"]) / 2, "", ha="left",
-                                   va="center", fontsize=fontsize * 0.8, linespacing=1.9)
-            self.side_sum = ax.text(width - 0.25, y["sum"], "", ha="left", va="center",
-                                    fontsize=fontsize * 0.8)
+            self.side_a, self.side_b, self.side_sum = (
+                ax.text(width - 0.25, y[row], "", ha="left", va="center", fontsize=label_size)
+                for row in ("a", "b", "sum"))
 
     def x(self, bit):
         """The x position of the column of ``bit`` (bit == width: the 9th column)."""
@@ -203,8 +252,9 @@ class _ColumnAdditionDrawing:
         # the carry row holds the carry *into* each column: known for columns 0..t+1
         carries = [s.carry_in for s in steps[:t + 1]] + [steps[t].carry_out]
         self.carry.set(self.x(np.arange(t + 2)), carries)
-        if self.side_ab is not None:
-            self.side_ab.set_text(f"= {a}\n= {b}")
+        if self.side_a is not None:
+            self.side_a.set_text(f"= {a}")
+            self.side_b.set_text(f"= {b}")
             low = (a + b) % 2 ** (t + 1)
             self.side_sum.set_text(f"= {a + b}" if t == width - 1 else f"so far {low}")
         return steps
@@ -238,9 +288,7 @@ class ColumnAdditionFrame:
         self.fig = Figure(figsize=(7.6, 3.4), dpi=80, layout="constrained")
         ax = self.fig.add_subplot()
         self.drawing = _ColumnAdditionDrawing(ax, self.width)
-        self.title = ax.set_title(" ")
-        ax.set_xlabel("columns as people write them; the network reads right to left, "
-                      "bit 0 at step t = 0", fontsize=9)
+        self.title = ax.set_title(" ", fontsize=12)
         self.ax = ax
         self.drawing.show(0, 0, 0)
         freeze_layout(self.fig)
@@ -251,7 +299,7 @@ class ColumnAdditionFrame:
     def update(self, a, b, t):
         steps = self.drawing.show(a, b, t)
         s = steps[t]
-        self.title.set_text(f"{a} + {b}: step t = {t}, the column of place value {2**t}")
+        self.title.set_text(f"{a} + {b}, step t = {t}")
         written = "".join(str(x.sum_bit) for x in reversed(steps[:t + 1]))
         return (f"step {t}: a<sub>{t}</sub>={s.a_bit}, b<sub>{t}</sub>={s.b_bit}, "
                 f"carry in {s.carry_in} &rarr; sum bit {s.sum_bit}, carry out {s.carry_out}"
@@ -270,13 +318,12 @@ def column_addition_filmstrip(a=9, b=60, width=8):
         if t >= width:
             ax.set_visible(False)
             continue
-        steps = _ColumnAdditionDrawing(ax, width, fontsize=11).show(a, b, t)
+        bottom = t >= width - ncols
+        steps = _ColumnAdditionDrawing(ax, width, fontsize=11, note=bottom).show(a, b, t)
         s = steps[t]
         ax.set_title(f"step t = {t}: {s.a_bit} + {s.b_bit} + carry {s.carry_in} "
-                     f"= {s.a_bit + s.b_bit + s.carry_in} -> sum bit {s.sum_bit}, "
+                     f"= {s.a_bit + s.b_bit + s.carry_in} \u2192 sum bit {s.sum_bit}, "
                      f"carry out {s.carry_out}", fontsize=10)
-    for ax in axes[max(0, width - ncols):width]:
-        ax.set_xlabel("columns as people write them; the network reads right to left", fontsize=9)
     fig.suptitle(f"Column addition of {a} + {b} = {a + b}, one column (one time step) at a time",
                  fontsize=13)
     return fig

@@ -9,12 +9,13 @@ Static figures (each returns a new pyplot Figure):
     plot_hidden_heatmaps({label: params}, a, b)   heatmaps side by side, one shared colour bar
     plot_sigmoid()                                the sigmoid and its slope s(1 - s)
     plot_unrolled()                               the network unrolled over 8 steps (a diagram)
-    plot_carry_separation({label: params})        how well the best single hidden unit tells
+    plot_carry_separation({label: separation})    how well the best single hidden unit tells
                                                   carry = 1 from carry = 0, over all 16,384 pairs
+                                                  (separation = carry_separation(params))
     plot_forward_summary({label: params}, a, b)   inputs, hidden state and outputs at every step
                                                   (the static counterpart of ForwardStepFrame)
 Widget frame:
-    ForwardStepFrame({label: params}, a, b).update(t, label) -> str
+    ForwardStepFrame({label: params}, a, b).update(t, label) -> str;  example_frames()
 Numbers behind the figures:
     hidden_states, carry_bits, best_threshold_accuracy, carry_separation
 """
@@ -23,7 +24,8 @@ import html
 import numpy as np
 import matplotlib.pyplot as plt
 from matplotlib.figure import Figure
-from matplotlib.patches import FancyBboxPatch, Rectangle
+from matplotlib.patches import Rectangle
+from matplotlib.ticker import NullFormatter
 
 from . import style
 from .encoding import addition_batch, all_pairs, check_int, check_operands
@@ -31,6 +33,14 @@ from .model import Params, forward
 from .widgets import freeze_layout
 
 WIDTH = 8  # bits per number; the network runs one time step per bit
+
+
+_SUBSCRIPT = str.maketrans("0123456789-", "₀₁₂₃₄₅₆₇₈₉₋")
+
+
+def _sub(n):
+    """An integer as Unicode subscript digits (cheaper to draw than mathtext): _sub(-1) == "₋₁"."""
+    return str(n).translate(_SUBSCRIPT)
 
 
 # ----------------------------------------------------------------------------- argument checks
@@ -197,7 +207,7 @@ def plot_hidden_heatmaps(params_by_label, a, b, mark_carry=False):
     for ax, (label, p) in zip(axes[0], params_by_label.items()):
         hidden_heatmap(ax, p, a, b, title=f"{label}: hidden state for {a} + {b}",
                        mark_carry=mark_carry)
-    fig.colorbar(axes[0][-1].images[0], ax=list(axes[0]), label="activation $h_t[j]$ (0 to 1)",
+    fig.colorbar(axes[0][-1].images[0], ax=list(axes[0]), label="activation h_t[j] (0 to 1)",
                  shrink=0.9)
     return fig
 
@@ -232,70 +242,95 @@ def plot_unrolled(steps=WIDTH):
     and by h_{t-1} through W (h_{-1} = 0); top: outputs o_t read from h_t through V.
     """
     steps = check_int(steps, "steps", minimum=1, maximum=12)
-    fig, ax = plt.subplots(figsize=(1.25 * steps + 2.6, 3.9), layout="constrained")
-    dx = 1.25
-    box = dict(boxstyle="round,pad=0.25", lw=1.4)
+    fig, ax = plt.subplots(figsize=(1.15 * steps + 2.4, 3.6), layout="constrained")
     colours = {"x": style.COLORS["sky"], "h": style.COLORS["green"], "o": style.COLORS["orange"]}
 
     def node(x, y, text, kind):
-        ax.add_patch(FancyBboxPatch((x - 0.34, y - 0.2), 0.68, 0.4, facecolor=colours[kind],
-                                    edgecolor="0.2", alpha=0.9, **box))
-        ax.text(x, y, text, ha="center", va="center", fontsize=11)
+        ax.text(x, y, text, ha="center", va="center", fontsize=12,
+                bbox=dict(boxstyle="round,pad=0.45", facecolor=colours[kind], edgecolor="0.2"))
 
-    def arrow(x0, y0, x1, y1, label, offset):
+    def arrow(x0, y0, x1, y1, label, offset, shrink=15):
         ax.annotate("", xy=(x1, y1), xytext=(x0, y0),
-                    arrowprops=dict(arrowstyle="-|>", color="0.15", lw=1.2, shrinkA=0, shrinkB=0))
+                    arrowprops=dict(arrowstyle="-|>", color="0.15", lw=1.2, shrinkA=shrink,
+                                    shrinkB=shrink))
         ax.text((x0 + x1) / 2 + offset[0], (y0 + y1) / 2 + offset[1], label, fontsize=10,
                 ha="center", va="center", color="0.1", fontweight="bold")
 
-    ax.text(-dx, 1.0, "$h_{-1} = 0$", ha="center", va="center", fontsize=11,
-            bbox=dict(boxstyle="round,pad=0.3", facecolor="white", edgecolor="0.5", ls="--"))
+    node(-1, 1, f"h{_sub(-1)} = 0", "h")
     for t in range(steps):
-        x = t * dx
-        node(x, 0.0, f"$x_{{{t}}}$", "x")
-        node(x, 1.0, f"$h_{{{t}}}$", "h")
-        node(x, 2.0, f"$o_{{{t}}}$", "o")
-        arrow(x, 0.25, x, 0.75, "U", (-0.16, 0))
-        arrow(x, 1.25, x, 1.75, "V", (-0.16, 0))
-        arrow(x - dx + (0.42 if t else 0.5), 1.0, x - 0.42, 1.0, "W", (0, 0.17))
-        ax.text(x, -0.42, f"$a_{{{t}}}, b_{{{t}}}$", ha="center", va="center", fontsize=9)
-        ax.text(x, 2.42, f"bit {t}", ha="center", va="center", fontsize=9)
-    left = -dx - 1.3
-    for y, text in ((0.0, "input\n(2 bits)"), (1.0, "hidden\n(H = 16)"), (2.0, "output\n(1 prob.)")):
-        ax.text(left, y, text, ha="left", va="center", fontsize=9, color="0.25")
-    ax.set_xlim(left - 0.1, (steps - 1) * dx + 0.6)
-    ax.set_ylim(-0.65, 2.65)
+        node(t, 0, f"x{_sub(t)}", "x")
+        node(t, 1, f"h{_sub(t)}", "h")
+        node(t, 2, f"o{_sub(t)}", "o")
+        arrow(t, 0, t, 1, "U", (-0.17, 0))
+        arrow(t, 1, t, 2, "V", (-0.17, 0))
+        arrow(t - 1, 1, t, 1, "W", (0, 0.14), shrink=18 if t else 30)
+        ax.text(t, -0.38, f"(a{_sub(t)}, b{_sub(t)})", ha="center", va="center", fontsize=9)
+        ax.text(t, 2.38, f"bit {t} of sum", ha="center", va="center", fontsize=8)
+    for y, text in ((0, "input x_t\n(2 bits)"), (1, "hidden h_t\n(H = 16 units)"),
+                    (2, "output o_t\n(1 probability)")):
+        ax.text(-2.55, y, text, ha="left", va="center", fontsize=9, color="0.25")
+    ax.set_xlim(-2.6, steps - 0.5)
+    ax.set_ylim(-0.6, 2.6)
     ax.set_axis_off()
     ax.set_title(f"The network unrolled over {steps} time steps (LSB first): "
                  "the same U, W, V at every step")
     return fig
 
 
-def plot_carry_separation(params_by_label, width=WIDTH):
+def plot_carry_separation(separations, width=WIDTH):
     """For each network, the activation of its best carry unit, split by the true carry.
 
-    Pools every (pair, step) of all pairs; one histogram panel per network.  The panel title
-    names the unit and its best threshold accuracy (see ``carry_separation``).
-    Returns the Figure.
+    separations: ``{label: carry_separation(params)}`` (or ``{label: Params}``, computed here).
+    Pools every (pair, step) of all pairs; one histogram panel per network, titled with the
+    unit and its best threshold accuracy.  Returns the Figure.
     """
-    _check_params_by_label(params_by_label)
-    n = len(params_by_label)
+    if not isinstance(separations, dict) or not separations:
+        raise TypeError("separations must be a non-empty dict {label: carry_separation(params)}")
+    seps = {}
+    for label, value in separations.items():
+        if isinstance(value, Params):
+            seps[label] = carry_separation(value, width)
+        elif isinstance(value, dict) and {"accuracy", "best_unit", "hidden", "carry"} <= set(value):
+            seps[label] = value
+        else:
+            raise TypeError(f"separations[{label!r}] must be a Params or the dict returned by "
+                            f"carry_separation, got {type(value).__name__}")
+    n = len(seps)
     fig, axes = plt.subplots(1, n, figsize=(4.8 * n, 3.6), squeeze=False, layout="constrained")
-    bins = np.linspace(0, 1, 41)
-    for ax, (label, p) in zip(axes[0], params_by_label.items()):
-        sep = carry_separation(p, width)
+    # x axis in logit units, log(h / (1 - h)): it stretches the regions near 0 and near 1
+    # (drawn on a linear axis with hand-placed ticks; matplotlib's "logit" scale is slow to draw)
+    # (values beyond the axis, below 10^-10 or above 1 - 10^-10, are counted in the end bins)
+    lim = 23.0
+    bins = np.linspace(-lim, lim, 70)
+    ticks = np.array([1e-10, 1e-6, 0.01, 0.5, 0.99, 1 - 1e-6, 1 - 1e-10])
+    tick_labels = ["10⁻¹⁰", "10⁻⁶", "0.01", "0.5", "0.99", "1-10⁻⁶", "1-10⁻¹⁰"]
+
+    def logit(v):
+        v = np.clip(v, 1e-300, 1 - 1e-16)
+        return np.clip(np.log(v) - np.log1p(-v), -lim, lim)
+
+    for ax, (label, sep) in zip(axes[0], seps.items()):
         j = sep["best_unit"]
-        h = sep["hidden"][:, :, j].ravel()
+        h = logit(sep["hidden"][:, :, j].ravel())
         c = sep["carry"].ravel().astype(bool)
-        ax.hist(h[~c], bins=bins, color=style.COLORS["blue"], alpha=0.75, label="carry out = 0")
-        ax.hist(h[c], bins=bins, color=style.COLORS["orange"], alpha=0.75, label="carry out = 1")
+        ax.hist(h[~c], bins=bins, color=style.COLORS["blue"], histtype="step", lw=2,
+                label="carry out = 0")
+        ax.hist(h[c], bins=bins, color=style.COLORS["orange"], histtype="step", lw=2, ls="--",
+                label="carry out = 1")
+        if 0 < sep["threshold"] < 1:
+            ax.axvline(logit(sep["threshold"]), color="black", ls=":", lw=1.2,
+                       label="best threshold")
         ax.set_yscale("log")
-        ax.set_xlim(0, 1)
-        ax.set_xlabel(f"activation of hidden unit {j} at step t, $h_t[{j}]$")
+        ax.set_xlim(-lim, lim)
+        ax.set_xticks(logit(ticks))
+        ax.set_xticklabels(tick_labels, fontsize=8)
+        ax.set_xlabel(f"activation h_t[{j}] of unit {j} (logit scale)")
         ax.set_ylabel("number of (pair, step) cases")
         ax.set_title(f"{label}: best single unit {j}\nthreshold rule right on "
                      f"{sep['accuracy'][j]:.1%} of cases", fontsize=10)
-        ax.legend(fontsize=8, loc="upper center")
+        ax.yaxis.set_minor_formatter(NullFormatter())
+    handles, labels = axes[0][-1].get_legend_handles_labels()
+    fig.legend(handles, labels, loc="outside lower center", ncol=3, fontsize=9)
     fig.suptitle(f"Does one hidden unit hold the carry? (all {sep['carry'].shape[1]:,} pairs "
                  f"x {sep['carry'].shape[0]} steps)", fontsize=11)
     return fig
@@ -324,7 +359,7 @@ def plot_forward_summary(params_by_label, a, b):
             ax_o.text(t, 0, f"{o:.2f}", ha="center", va="center", fontsize=8,
                       color="black" if o > 0.6 else "white")
         ax_o.set_yticks([0])
-        ax_o.set_yticklabels(["$o_t$"])
+        ax_o.set_yticklabels(["o_t"])
         ax_o.set_xticks(range(T))
         ax_o.xaxis.tick_top()
         ax_o.set_xticklabels([f"pred {run['predicted'][t]}\ntrue {run['true'][t]}"
@@ -339,27 +374,52 @@ def plot_forward_summary(params_by_label, a, b):
         im = ax_h.imshow(run["hidden"].T, cmap=style.SEQUENTIAL, vmin=0, vmax=1, aspect="auto",
                          interpolation="nearest")
         ax_h.set_xticks(range(T))
-        ax_h.set_xticklabels([f"t={t}\n$a_{{{t}}}$={run['inputs'][t, 0]}\n"
-                              f"$b_{{{t}}}$={run['inputs'][t, 1]}" for t in range(T)], fontsize=8)
+        ax_h.set_xticklabels([f"t={t}\na{_sub(t)}={run['inputs'][t, 0]}\n"
+                              f"b{_sub(t)}={run['inputs'][t, 1]}" for t in range(T)], fontsize=8)
         ax_h.set_yticks(range(0, H, 2 if H > 10 else 1))
         ax_h.set_ylabel("hidden unit j")
         ax_h.set_xlabel("time step t with its input bits (LSB first)")
-        ax_h.set_title(f"hidden state $h_t$ for {a} + {b}", fontsize=10)
+        ax_h.set_title(f"hidden state h_t for {a} + {b}", fontsize=10)
     fig.colorbar(im, ax=list(axes[:, -1]), label="activation / probability (0 to 1)", shrink=0.9)
     fig.suptitle(f"The forward pass for {a} + {b} = {a + b}, step by step", fontsize=12)
     return fig
 
 
 # ----------------------------------------------------------------------------- widget frame
+def _text_ticks(ax, axis, positions, labels, pad=4, fontsize=9):
+    """Tick labels drawn as plain texts (an axis's tick machinery costs several ms per redraw).
+
+    axis "x": labels under the axes at data x positions; "y": left of the axes at data y.
+    Returns the list of Text artists.
+    """
+    from matplotlib.transforms import ScaledTranslation, blended_transform_factory
+    if axis == "x":
+        base = blended_transform_factory(ax.transData, ax.transAxes)
+        shift = ScaledTranslation(0, -pad / 72, ax.figure.dpi_scale_trans)
+        texts = [ax.text(p, 0, str(lab), ha="center", va="top", fontsize=fontsize,
+                         transform=base + shift) for p, lab in zip(positions, labels)]
+        ax.set_xticks([])
+    else:
+        base = blended_transform_factory(ax.transAxes, ax.transData)
+        shift = ScaledTranslation(-pad / 72, 0, ax.figure.dpi_scale_trans)
+        texts = [ax.text(0, p, str(lab), ha="right", va="center", fontsize=fontsize,
+                         transform=base + shift) for p, lab in zip(positions, labels)]
+        ax.set_yticks([])
+    return texts
+
+
 class ForwardStepFrame:
     """One time step of the forward pass for a + b, for one of several networks.
 
     Panels: the bits (a, b, true sum, predicted so far) with step t boxed; the hidden state
-    h_t as 16 bars (h_{t-1} as black ticks); the outputs o_0..o_t as bars with the 0.5 line
-    and the true bits.  ``update(t, label)`` shows step t of network ``label``.
+    h_t as bars (h_{t-1} as black ticks); the outputs o_0..o_t as bars with the 0.5 line and
+    the true bits as rings.  ``update(t, label)`` shows step t of network ``label``.
+    Built once on a bare ``Figure``; an update only changes artists (heights, texts, colours).
+    Few artists by design: no tick machinery, tick labels and the table are plain texts.
     """
 
     def __init__(self, params_by_label, a, b):
+        from matplotlib.transforms import blended_transform_factory
         _check_params_by_label(params_by_label)
         self.a, self.b = _check_pair(a, b)
         self.labels = list(params_by_label)
@@ -367,66 +427,85 @@ class ForwardStepFrame:
         first = self.runs[self.labels[0]]
         self.steps, self.hidden_size = first["hidden"].shape
         T, H = self.steps, self.hidden_size
-        self.fig = fig = Figure(figsize=(11.5, 3.7), dpi=80, layout="constrained")
-        ax_bits, ax_h, ax_o = fig.subplots(1, 3, width_ratios=[1.15, 1.35, 1.1])
+        self.fig = fig = Figure(figsize=(10.5, 3.4), dpi=80, layout="constrained")
+        ax_bits, ax_h, ax_o = fig.subplots(1, 3, width_ratios=[1.1, 1.3, 1.05])
         self.ax_bits, self.ax_h, self.ax_o = ax_bits, ax_h, ax_o
 
-        # bits table: rows a, b, true, predicted; columns t = 0..T-1 (LSB first)
-        rows = ["a", "b", "true a+b", "predicted"]
-        ax_bits.set_xlim(-0.5, T - 0.5)
-        ax_bits.set_ylim(len(rows) - 0.5, -0.5)
-        ax_bits.set_xticks(range(T))
-        ax_bits.set_yticks(range(len(rows)))
-        ax_bits.set_yticklabels(rows)
-        ax_bits.set_xlabel("time step t = bit position (LSB first)")
-        ax_bits.tick_params(length=0)
-        for s in ax_bits.spines.values():
-            s.set_visible(False)
-        for r in range(len(rows) - 1):
-            vals = first["inputs"][:, r] if r < 2 else first["true"]
-            for t in range(T):
-                ax_bits.text(t, r, str(vals[t]), ha="center", va="center", fontsize=12)
-        ax_bits.axhline(2.5, color="0.6", lw=0.8)
-        self.pred_texts = [ax_bits.text(t, 3, "", ha="center", va="center", fontsize=12,
-                                        fontweight="bold") for t in range(T)]
-        self.cursor = Rectangle((-0.45, -0.45), 0.9, 3.9, fill=False, lw=2,
+        # bits table: one monospace text per row ("1 0 0 1 ..."), so the columns line up and the
+        # table costs a few text lines per redraw; the predicted row is three overlaid texts
+        # (right bits in black, wrong in vermillion, steps not yet taken in grey).
+        ax_bits.set_xlim(0, 1)
+        ax_bits.set_ylim(0, 1)
+        ax_bits.set_axis_off()
+        rows = {"step t": " ".join(str(t % 10) for t in range(T)),
+                "a": " ".join(str(v) for v in first["inputs"][:, 0]),
+                "b": " ".join(str(v) for v in first["inputs"][:, 1]),
+                "true a+b": " ".join(str(v) for v in first["true"]),
+                "predicted": ""}
+        self.row_y = dict(zip(rows, np.linspace(0.88, 0.12, len(rows))))
+        mono = dict(family="DejaVu Sans Mono", fontsize=12, va="center", ha="left")
+        self.row_texts = {}
+        for name, digits in rows.items():
+            y = self.row_y[name]
+            ax_bits.text(0.0, y, name, fontsize=11, va="center", ha="left")
+            if digits:
+                self.row_texts[name] = ax_bits.text(0.42, y, digits, **mono)
+        y = self.row_y["predicted"]
+        self.pred_texts = {key: ax_bits.text(0.42, y, "", color=colour, fontweight="bold", **mono)
+                           for key, colour in (("right", "black"),
+                                               ("wrong", style.COLORS["vermillion"]),
+                                               ("future", "0.6"))}
+        ax_bits.axhline(0.5 * (self.row_y["true a+b"] + y), xmin=0.0, xmax=1.0, color="0.7", lw=0.8)
+        self.column_x = 0.42 + (np.arange(T) + 0.5) * 0.07    # replaced by measured ones below
+        self.column_width = 0.07
+        self.cursor = Rectangle((0, 0.02), 0.07, 0.96, fill=False, lw=2,
                                 edgecolor=style.COLORS["orange"])
         ax_bits.add_patch(self.cursor)
         self.bits_title = ax_bits.set_title("", fontsize=10)
 
         # hidden state h_t as bars, h_{t-1} as ticks
         units = np.arange(H)
-        self.h_bars = ax_h.bar(units, np.zeros(H), color=style.COLORS["green"], width=0.75,
-                               label="$h_t$ (this step)")
+        self.h_bars = ax_h.bar(units, np.zeros(H), color=style.COLORS["green"], width=0.75)
         (self.h_prev,) = ax_h.plot(units, np.zeros(H), ls="none", marker="_", markersize=11,
-                                   mew=2, color="black", label="$h_{t-1}$ (previous step)")
+                                   mew=2, color="black")
+        ax_h.axhline(0.5, color="0.8", lw=0.8, zorder=0)
         ax_h.set_xlim(-0.6, H - 0.4)
-        ax_h.set_ylim(0, 1.32)
-        ax_h.set_yticks(np.linspace(0, 1, 6))
-        ax_h.set_xticks(range(0, H, 2 if H > 10 else 1))
-        ax_h.set_xlabel("hidden unit j")
-        ax_h.set_ylabel("activation $h_t[j]$")
-        ax_h.legend(loc="upper right", fontsize=8, ncol=2, framealpha=0.9)
+        ax_h.set_ylim(0, 1.0)
+        _text_ticks(ax_h, "x", range(0, H, 3 if H > 10 else 1), range(0, H, 3 if H > 10 else 1))
+        _text_ticks(ax_h, "y", [0, 0.5, 1], ["0", "0.5", "1"])
+        ax_h.set_xlabel("hidden unit j  (bars: hₜ, black ticks: hₜ₋₁)", labelpad=14)
+        ax_h.set_ylabel("activation hₜ[j]", labelpad=18)
         self.h_title = ax_h.set_title("", fontsize=10)
 
         # outputs o_0..o_t with the threshold and the true bits
         steps = np.arange(T)
-        self.o_bars = ax_o.bar(steps, np.zeros(T), color=style.COLORS["blue"], width=0.7,
-                               label="$o_t$ = P(bit = 1)")
+        self.o_bars = ax_o.bar(steps, np.zeros(T), color=style.COLORS["blue"], width=0.7)
         ax_o.axhline(0.5, color="0.4", lw=1, ls="--")
         ax_o.plot(steps, first["true"], ls="none", marker="o", mfc="none", mec="black", mew=1.5,
-                  markersize=8, label="true bit", zorder=3)
+                  markersize=8, zorder=3, clip_on=False)
         ax_o.set_xlim(-0.6, T - 0.4)
-        ax_o.set_ylim(0, 1.32)
-        ax_o.set_yticks(np.linspace(0, 1, 6))
-        ax_o.set_xticks(range(T))
-        ax_o.set_xlabel("time step t")
-        ax_o.set_ylabel("output probability $o_t$")
-        ax_o.legend(loc="upper right", fontsize=8, ncol=2, framealpha=0.9)
+        ax_o.set_ylim(0, 1.0)
+        _text_ticks(ax_o, "x", steps, steps)
+        _text_ticks(ax_o, "y", [0, 0.5, 1], ["0", "0.5", "1"])
+        ax_o.set_xlabel("time step t  (rings: true bit)", labelpad=14)
+        ax_o.set_ylabel("output oₜ = P(bit is 1)", labelpad=18)
         self.o_title = ax_o.set_title("", fontsize=10)
         self.suptitle = fig.suptitle("", fontsize=11)
         self.update(0, self.labels[0])
-        _freeze(fig)
+        freeze_layout(fig)
+        self._measure_columns()
+        self.update(0, self.labels[0])
+
+    def _measure_columns(self):
+        """Where each digit of the monospace rows sits, in ax_bits coordinates (after layout)."""
+        text = self.row_texts["a"]
+        n = len(text.get_text())
+        box = text.get_window_extent()                       # display pixels
+        char = box.width / n
+        to_axes = self.ax_bits.transAxes.inverted()
+        centres = [box.x0 + (2 * t + 0.5) * char for t in range(self.steps)]
+        self.column_x = np.array([to_axes.transform((x, 0))[0] for x in centres])
+        self.column_width = 1.6 * char / self.ax_bits.bbox.width
 
     def states(self):
         """Every (t, label) the controls can take."""
@@ -443,40 +522,33 @@ class ForwardStepFrame:
         for bar, v in zip(self.h_bars, h[t]):
             bar.set_height(v)
         self.h_prev.set_ydata(prev)
-        for s, (bar, text) in enumerate(zip(self.o_bars, self.pred_texts)):
+        cells = {"right": [" "] * self.steps, "wrong": [" "] * self.steps,
+                 "future": [" "] * self.steps}
+        for s, bar in enumerate(self.o_bars):
             bar.set_height(run["output"][s] if s <= t else 0.0)
             bar.set_color(style.COLORS["orange"] if s == t else style.COLORS["blue"])
-            if s <= t:
-                right = run["predicted"][s] == run["true"][s]
-                text.set_text(str(run["predicted"][s]))
-                text.set_color("black" if right else style.COLORS["vermillion"])
+            if s > t:
+                cells["future"][s] = "-"
+            elif run["predicted"][s] == run["true"][s]:
+                cells["right"][s] = str(run["predicted"][s])
             else:
-                text.set_text("·")
-                text.set_color("0.6")
-        self.cursor.set_x(t - 0.45)
+                cells["wrong"][s] = str(run["predicted"][s])
+        for key, text in self.pred_texts.items():
+            text.set_text(" ".join(cells[key]))
+        self.cursor.set_x(self.column_x[t] - self.column_width / 2)
+        self.cursor.set_width(self.column_width)
         a_t, b_t = run["inputs"][t]
         p, pred, true = run["output"][t], run["predicted"][t], run["true"][t]
         # plain text (no mathtext) in the texts that change: parsing math costs milliseconds
-        self.bits_title.set_text(f"step t={t} reads bit {t} of a and b: {a_t} and {b_t}")
-        self.h_title.set_text(f"hidden state h_t at t={t} ({self.hidden_size} numbers)")
-        self.o_title.set_text(f"o_t at t={t}: p = {p:.2f} -> predicted {pred}, true {true}")
-        self.suptitle.set_text(f"{label} network, {self.a} + {self.b} = {self.a + self.b}, "
-                               f"time step t = {t}")
+        # (every glyph drawn costs time, so these stay short)
+        self.bits_title.set_text(f"step {t} reads a{_sub(t)} = {a_t}, b{_sub(t)} = {b_t}")
+        self.h_title.set_text(f"hidden state h{_sub(t)}")
+        self.o_title.set_text(f"o{_sub(t)} = {p:.2f} → predicted {pred}, true {true}")
+        self.suptitle.set_text(f"{label} network: {self.a} + {self.b} = {self.a + self.b}, "
+                               f"step t = {t}")
         verdict = "right" if pred == true else "wrong"
         return (f"<b>{html.escape(label)}</b> network, t={t}: inputs a_{t}={a_t}, b_{t}={b_t}; "
                 f"output p={p:.2f} &rarr; predicted {pred}, true {true} ({verdict})")
-
-
-def _freeze(fig):
-    """Lay ``fig`` out once, then keep that layout for every redraw.
-
-    Works around ``widgets.freeze_layout`` on a bare ``Figure``: its ``fig.canvas.draw()`` is a
-    no-op on ``FigureCanvasBase`` (the layout never runs), and ``set_layout_engine("none")``
-    leaves a placeholder engine that makes every ``savefig`` draw the figure twice.
-    """
-    fig.draw_without_rendering()          # runs the constrained layout, even without a canvas
-    fig.set_layout_engine(None)           # no engine at all: savefig draws once
-    return freeze_layout(fig)             # a no-op now; kept so a fixed freeze_layout still applies
 
 
 _EXAMPLE_CACHE = {}
@@ -485,8 +557,7 @@ _EXAMPLE_CACHE = {}
 def example_params():
     """{"untrained": init_params(16, seed=0), "trained": train_fast(seed=0)} (trained once, cached)."""
     if "params" not in _EXAMPLE_CACHE:
-        from .model import init_params
-        from .training import train_fast
+        from . import init_params, train_fast          # at call time: the package is loaded
         _EXAMPLE_CACHE["params"] = {"untrained": init_params(16, seed=0),
                                     "trained": train_fast(seed=0)[0]}
     return dict(_EXAMPLE_CACHE["params"])

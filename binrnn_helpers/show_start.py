@@ -124,15 +124,18 @@ def parse_operand(text, name, max_bits=WIDGET_MAX_BITS):
     return value
 
 
-_CELL = "padding:1px 5px;text-align:center;font-family:monospace"
-_HEAD = "padding:1px 8px;text-align:right;white-space:nowrap;font-weight:normal"
+# Shared cell styles, once per report (scoped to the report's class); only marked cells carry their own.
+_STYLE = ("<style>.binrnn-adder td{padding:1px 5px;text-align:center;font-family:monospace}"
+          ".binrnn-adder th{padding:1px 8px;text-align:right;white-space:nowrap;font-weight:normal}"
+          ".binrnn-adder tr.step td{color:#666}.binrnn-adder tr.out td{border-top:1px solid #999}</style>")
 _WRONG = f"background:{COLORS['vermillion']};color:white;font-weight:bold"
 
 
-def _row(key, label, cells, styles=None):
+def _row(key, label, cells, styles=None, css_class=None):
     styles = styles or [""] * len(cells)
-    tds = "".join(f'<td style="{_CELL};{s}">{c}</td>' for c, s in zip(cells, styles))
-    return f'<tr data-row="{key}"><th style="{_HEAD}">{label}</th>{tds}</tr>'
+    tds = "".join(f'<td style="{s}">{c}</td>' if s else f"<td>{c}</td>" for c, s in zip(cells, styles))
+    cls = f' class="{css_class}"' if css_class else ""
+    return f'<tr data-row="{key}"{cls}><th>{label}</th>{tds}</tr>'
 
 
 def adder_report(params, a, b):
@@ -152,15 +155,15 @@ def adder_report(params, a, b):
     wrong = set(r.wrong_steps)
     net_styles = [_WRONG if t in wrong else "" for t in steps]
     table = "".join([
-        _row("t", "time step t", steps),
+        _row("t", "time step t", steps, css_class="step"),
         _row("a", "bit t of a", r.a_bits),
         _row("b", "bit t of b", r.b_bits),
-        _row("o", "output o (P[bit = 1])", [f"{p:.2f}" for p in r.prob]),
-        _row("net", "network's bit", r.net_bits, net_styles),
-        _row("true", "bit t of a + b", r.true_bits),
+        _row("o", "output o = P(bit t is 1)", [f"{p:.2f}" for p in r.prob], css_class="out"),
+        _row("net", "network's bit (o &gt; 0.5)", r.net_bits, net_styles),
+        _row("true", "true bit t of a + b", r.true_bits),
     ])
     return (
-        '<div class="binrnn-adder">'
+        f'<div class="binrnn-adder">{_STYLE}'
         f'<p><b>network:</b> {r.a:,} + {r.b:,} = <b data-value="network">{r.network:,}</b>'
         f' &nbsp;|&nbsp; <b>Python:</b> <span data-value="true">{r.true:,}</span>'
         f' &nbsp;|&nbsp; {verdict}</p>'

@@ -1,0 +1,1017 @@
+"""Classroom mode: slide metadata that fits a projector, offline reveal.js decks, student copies.
+
+Run it as ``python -m binrnn_helpers.classroom COMMAND``::
+
+    assign-slides NOTEBOOK...   set every cell's slide type by the rules below (idempotent; only
+                                cell metadata "slideshow" changes, and a file is rewritten only
+                                when some slide type changed)
+    check-slides NOTEBOOK...    report cells without slide metadata and slides over the limit
+                                (exit status 1 if there is any)
+    slides [NOTEBOOK...]        one reveal.js deck per notebook in build/slides/, with everything
+                                it loads (reveal.js, require.js, jQuery, MathJax, the widget
+                                renderer) copied beside it, so the decks work with no network
+    student OUT_DIR [NOTEBOOK...]
+                                copies in OUT_DIR/notebooks/ without worked solutions, outputs
+                                or widget state (exercise stubs and self-checks kept), with the
+                                data files they open by "../..." paths
+
+The height rule
+---------------
+A slide must fit reveal.js's canvas, which nbconvert's template sets to 960 x 700 pixels; reveal.js
+scales that canvas to the screen (a 1280 x 720 projector shows it at 1.03x, 1024 x 768 at 1.07x),
+so a slide that fits the canvas fits any projector.  We estimate the height of each *subslide*
+(what is on screen at once, all its fragments shown) in canvas pixels from the cells' content,
+with the template's fonts (20 px text, 19 px code) and the series' wide fallback font (DejaVu):
+
+* markdown, block by block: a paragraph wraps at ``CONTENT_WIDTH`` px (10 px a character, 11.5 px
+  in a code span) into ``MD_LINE`` px lines; list items ``LIST_LINE`` px lines; headings, tables
+  (columns shared out by their content, cells wrapped), fenced code, display maths, blockquotes
+  (70 % wide in reveal's themes) and closed ``<details>`` their own heights; ``BLOCK_GAP`` between
+  blocks; lines with inline maths ``MATH_FACTOR`` taller; all times ``MD_SAFETY``;
+* a code cell: ``CODE_LINE`` px per source line (code never wraps), plus its outputs: text
+  ``CODE_LINE`` px per line wrapped at ``OUT_WIDTH``; a PNG its pixel height read from its header,
+  scaled to ``IMAGE_WIDTH`` and at most ``IMAGE_MAX`` (the deck's CSS caps figures there), plus
+  ``IMAGE_PAD``; HTML its table rows and lines; a widget the sum of its parts from the saved widget
+  state (an image's PNG, ``WIDGET_ROW`` px a row of controls);
+* every cell ``CELL_PAD`` px.
+
+**The limit: ``HEIGHT_LIMIT`` = 640 estimated canvas pixels per subslide** (the 700 px canvas less
+a margin for the estimate's error).  The constants were measured in Chromium on the series' own
+decks; ``tests/browser/test_slides.py`` lays a deck out and checks that no subslide the rule passes
+is taller than 700 px.  The deck shows a cell taller than the limit on several subslides
+(``split_cell``: markdown between blocks and table rows, code as its input then its outputs);
+what cannot be split (one code cell's source, one paragraph) is reported by ``check-slides``.
+
+The assignment rules (``assign_slide_types``)
+---------------------------------------------
+1. The first cell (the title) and every markdown cell that opens with a level-1 or level-2 heading
+   starts a ``slide``; one that opens with a level-3 heading starts a ``subslide``.
+2. A code cell tagged ``solution`` is speaker ``notes`` (the presenter sees it in the speaker view,
+   the room does not); the "Worked solution" markdown before it and ``self-check`` cells (whose
+   saved output is chatter such as "not implemented yet") are ``skip``.
+3. A markdown cell that opens with "Think!" (a question beside a widget) is a ``fragment``: it
+   appears on the next key press, after the room has looked at the figure.
+4. Any other cell continues the current subslide (``-``), unless adding it would take the
+   subslide over ``HEIGHT_LIMIT``: then it starts a new ``subslide`` (a fragment that does not fit
+   becomes a subslide too).  A cell taller than the limit is split in the deck, and the next cell
+   continues after its last piece.
+"""
+import argparse
+import base64
+import copy
+import html.parser
+import json
+import math
+import os
+import pathlib
+import re
+import shutil
+import struct
+import subprocess
+import sys
+import tarfile
+import time
+
+ROOT = pathlib.Path(__file__).resolve().parents[1]
+NOTEBOOK_DIR = ROOT / "notebooks"
+SLIDES_DIR = ROOT / "build" / "slides"
+STUDENT_DIR = ROOT / "build" / "student"
+NPM_CACHE = ROOT / "build" / ".cache" / "npm"
+
+# ---------------------------------------------------------------------------------------------
+# The height rule (canvas pixels of reveal.js's 960 x 700 canvas, nbconvert's reveal template)
+# ---------------------------------------------------------------------------------------------
+CANVAS_WIDTH, CANVAS_HEIGHT = 960, 700
+HEIGHT_LIMIT = 640
+#: Width of the content column: the canvas less the prompt column (110 px) and padding.
+CONTENT_WIDTH = 795
+#: Average character widths (px) of the template's fonts, measured on the series' own text in
+#: Chromium with DejaVu (a wide font; narrower fonts wrap less, so the estimate errs tall).
+MD_CHAR, CODE_CHAR = 10.0, 11.5
+CODE_SPAN_PAD = 8                    # padding around an inline code span
+WRAP_LOSS = 40                       # px lost at the end of a wrapped line (the next word)
+QUOTE_WIDTH = 0.7                    # reveal.js themes draw a blockquote at 70% of the width
+MD_LINE, LIST_LINE = 26, 32          # 20 px text: paragraph line height, list-item line height
+BLOCK_GAP = 20                       # margin between markdown blocks (paragraphs, lists, tables)
+BLOCK_TOP, BLOCK_END = 20, 10       # the first block's top margin, the last block's bottom one
+HEADING = {1: (60, 30, 20.4), 2: (38.4, 20, 13.1), 3: (31.2, 20, 10.6), 4: (30, 20, 10.6),
+           5: (30, 20, 10.6), 6: (30, 20, 10.6)}   # level: (line height, top margin, char width)
+QUOTE_PAD = 10                       # a blockquote's padding
+TABLE_LINE, TABLE_PAD = 24, 9        # table cell: 20 px text, 4 px padding top and bottom
+MATH_LINE = 40                       # one line of display maths
+CODE_LINE, CODE_PAD = 22.8, 16       # 19 px monospace: input and text output
+CODE_WIDTH, OUT_WIDTH = 828, 741     # code input (never wraps) and text output (wraps) widths
+CELL_PAD = 12                        # padding of every cell
+OUT_GAP = 6                          # between a code cell's outputs
+WIDGET_ROW = 40                      # a row of sliders / text boxes / buttons
+IMAGE_MAX = 540                      # the deck shows no figure taller than this (CSS max-height)
+IMAGE_WIDTH, IMAGE_PAD = 790, 56     # a figure is drawn this wide (scaled up or down), plus padding
+MATH_FACTOR = 1.3                    # a line with inline maths ($...$) is this much taller
+MD_SAFETY = 1.08                     # markdown measured up to this much taller than estimated
+SLIDE_TYPES = ("slide", "subslide", "fragment", "skip", "notes", "-")
+
+
+def png_size(data):
+    """(width, height) in pixels from the header of PNG bytes (or a base64 string of them)."""
+    if isinstance(data, str):
+        data = base64.b64decode(re.sub(r"\s", "", data[:200])[:64])
+    if data[:8] != b"\x89PNG\r\n\x1a\n" or data[12:16] != b"IHDR":
+        raise ValueError("data: not a PNG")
+    return struct.unpack(">II", data[16:24])
+
+
+def _source(cell):
+    src = cell.get("source", "")
+    return "".join(src) if isinstance(src, list) else src
+
+
+def _text(value):
+    return "".join(value) if isinstance(value, list) else (value or "")
+
+
+def _lines(text, width, char=None):
+    """Lines that ``text`` (markdown) wraps to in ``width`` px.  ``char`` is the font's character
+    width for plain text (default: the body font); code spans are measured in the code font, and
+    each line loses ``WRAP_LOSS`` px to the word that did not fit."""
+    if char is None:
+        used = _text_width(text)
+    else:
+        used = len(_visible(text)) * char
+    return max(1, math.ceil(used / max(1.0, width - WRAP_LOSS)))
+
+
+_LINK = re.compile(r"!?\[([^\]]*)\]\([^)]*\)")
+_BADGE = re.compile(r"\[!\[[^\]]*\]\([^)]*\)\]\([^)]*\)")
+_INLINE = re.compile(r"(\*\*|__|<[^>]+>|\\(?=[|$*_]))")
+_CODE_SPAN = re.compile(r"`([^`]*)`")
+
+
+def _visible(line):
+    """A markdown line as the reader sees it: links as their text, no emphasis marks or tags."""
+    line = _BADGE.sub("[badge]", line)
+    line = _LINK.sub(r"\1", line)
+    return _INLINE.sub("", line).replace("`", "")
+
+
+def _text_width(text):
+    """Width in px of a markdown line on one line: body font, code spans in the code font."""
+    text = _BADGE.sub("[badge]", text)
+    text = _LINK.sub(r"\1", text)
+    spans = _CODE_SPAN.findall(text)
+    plain = _INLINE.sub("", _CODE_SPAN.sub("", text))
+    return len(plain) * MD_CHAR + sum(len(c) * CODE_CHAR + CODE_SPAN_PAD for c in spans)
+
+
+_ITEM = re.compile(r"(\s*)([-*+]|\d+[.)])\s+(.*)")
+
+
+def markdown_blocks(source):
+    """Split markdown into blocks: a list of ``(kind, lines)``, kind one of heading, paragraph,
+    item, table, fence, math, details, quote, rule, blank.  Joining every block's lines with
+    newlines gives back ``source``."""
+    blocks = []
+    lines = source.splitlines()
+    i = 0
+    while i < len(lines):
+        line = lines[i]
+        stripped = line.strip()
+        if not stripped:
+            kind, j = "blank", i + 1
+        elif stripped.startswith("```") or stripped.startswith("~~~"):
+            j = i + 1
+            while j < len(lines) and not lines[j].strip().startswith(stripped[:3]):
+                j += 1
+            kind, j = "fence", min(j + 1, len(lines))
+        elif stripped.startswith("$$"):
+            j = i + 1
+            if not (len(stripped) > 2 and stripped.endswith("$$")):
+                while j < len(lines) and not lines[j].strip().endswith("$$"):
+                    j += 1
+                j = min(j + 1, len(lines))
+            kind = "math"
+        elif stripped.lower().startswith("<details"):
+            j = i
+            while j < len(lines) and "</details>" not in lines[j].lower():
+                j += 1
+            kind, j = "details", min(j + 1, len(lines))
+        elif re.match(r"#{1,6}\s", stripped):
+            kind, j = "heading", i + 1
+        elif re.fullmatch(r"(-{3,}|\*{3,}|_{3,})", stripped):
+            kind, j = "rule", i + 1
+        elif stripped.startswith("|"):
+            j = i + 1
+            while j < len(lines) and lines[j].strip().startswith("|"):
+                j += 1
+            kind = "table"
+        elif stripped.startswith(">"):
+            j = i + 1
+            while j < len(lines) and lines[j].strip().startswith(">"):
+                j += 1
+            kind = "quote"
+        else:
+            kind = "item" if _ITEM.match(line) else "paragraph"
+            j = i + 1
+            while j < len(lines) and lines[j].strip() and not _starts_block(lines[j]):
+                j += 1
+        blocks.append((kind, lines[i:j]))
+        i = j
+    return blocks
+
+
+def _starts_block(line):
+    stripped = line.strip()
+    return bool(_ITEM.match(line) or re.match(r"(#{1,6}\s|```|~~~|\$\$|\||>|<details)", stripped)
+                or re.fullmatch(r"(-{3,}|\*{3,}|_{3,})", stripped))
+
+
+def _table_height(lines, width):
+    rows = [[c.strip() for c in re.split(r"(?<!\\)\|", ln.strip().strip("|"))]
+            for ln in lines if not re.fullmatch(r"\|?[\s:|-]+\|?", ln.strip())]
+    if not rows:
+        return 0
+    ncol = max(len(r) for r in rows)
+    natural = [max((_text_width(r[k]) if k < len(r) else 0) for r in rows) + 2 * TABLE_PAD
+               for k in range(ncol)]
+    if sum(natural) > width:   # the browser shares the width out roughly as the content asks
+        natural = [max(60.0, width * n / sum(natural)) for n in natural]
+    height = 0
+    for row in rows:
+        tallest = max(_cell_lines(text, natural[k] - 2 * TABLE_PAD) for k, text in enumerate(row))
+        height += tallest * TABLE_LINE * (MATH_FACTOR if "$" in "".join(row) else 1) + 2 * TABLE_PAD
+    return height
+
+
+def _cell_lines(text, avail):
+    """Lines of a table cell ``avail`` px wide: one if the text fits, else wrapped."""
+    used = _text_width(text)
+    if used <= avail:
+        return 1
+    return math.ceil(used / max(1.0, avail - WRAP_LOSS / 2))
+
+
+def _block_height(kind, lines, width=CONTENT_WIDTH, attachments=None):
+    """Height in canvas px of one markdown block (without the gap between blocks)."""
+    text = " ".join(ln.strip() for ln in lines)
+    if kind == "blank":
+        return 0
+    if kind == "heading":
+        level = len(text) - len(text.lstrip("#"))
+        line, _, char = HEADING[min(level, 6)]
+        return line * _lines(text[level:].strip(), width, char)
+    if kind == "paragraph":
+        image = re.search(r"!\[[^\]]*\]\(attachment:([^)]+)\)", text)
+        if image and attachments and "image/png" in attachments.get(image.group(1), {}):
+            w, h = png_size(attachments[image.group(1)]["image/png"])
+            return h * min(1.0, width / w)
+        return MD_LINE * _lines(text, width) * (MATH_FACTOR if "$" in text else 1)
+    if kind == "item":
+        height = 0
+        for item in _split_items(lines):
+            indent = 40 + 40 * (len(item[0]) - len(item[0].lstrip())) // 2
+            words = _ITEM.sub(r"\3", " ".join(ln.strip() for ln in item), count=1)
+            height += LIST_LINE * _lines(words, width - indent) * (MATH_FACTOR if "$" in words else 1)
+        return height
+    if kind == "table":
+        return _table_height(lines, width)
+    if kind == "fence":   # code blocks in markdown wrap
+        body = lines[1:-1] if len(lines) > 1 else lines
+        return CODE_PAD + CODE_LINE * sum(_lines(ln, width - CODE_PAD, CODE_CHAR) for ln in body)
+    if kind == "math":
+        return MATH_LINE * max(1, len(lines) - (1 if len(lines) > 1 else 0))
+    if kind == "details":   # closed by default: only its summary shows
+        summary = re.search(r"<summary>(.*?)</summary>", text, re.I)
+        return LIST_LINE * _lines(summary.group(1) if summary else "Details", width)
+    if kind == "quote":
+        inner = "\n".join(re.sub(r"^\s*>\s?", "", ln) for ln in lines)
+        return QUOTE_PAD + _markdown_height(inner, width * QUOTE_WIDTH - QUOTE_PAD, attachments,
+                                            end=BLOCK_GAP)
+    if kind == "rule":
+        return 2
+    return MD_LINE * _lines(text, width)
+
+
+def _split_items(lines):
+    items = []
+    for ln in lines:
+        if _ITEM.match(ln) or not items:
+            items.append([ln])
+        else:
+            items[-1].append(ln)
+    return items
+
+
+def _markdown_height(source, width=CONTENT_WIDTH, attachments=None, end=BLOCK_END):
+    """Estimated height in canvas pixels of rendered markdown: its blocks, the gaps between
+    them, the first block's top margin and the last one's bottom margin."""
+    blocks = [(kind, lines) for kind, lines in markdown_blocks(source) if kind != "blank"]
+    if not blocks:
+        return 0
+    heights = [_block_height(kind, lines, width, attachments) for kind, lines in blocks]
+    first_kind, first_lines = blocks[0]
+    top = BLOCK_TOP
+    if first_kind == "heading":
+        level = len(first_lines[0].strip()) - len(first_lines[0].strip().lstrip("#"))
+        top = HEADING[min(level, 6)][1]
+    return top + sum(heights) + BLOCK_GAP * (len(heights) - 1) + end
+
+
+class _HTMLLines(html.parser.HTMLParser):
+    """Counts the lines an HTML output occupies: table rows, block elements, line breaks."""
+
+    BLOCKS = {"p", "div", "li", "h1", "h2", "h3", "h4", "h5", "h6", "pre", "caption"}
+
+    def __init__(self):
+        super().__init__()
+        self.rows = self.lines = 0
+        self.text_since_block = False
+        self.images = []
+
+    def handle_starttag(self, tag, attrs):
+        if tag == "tr":
+            self.rows += 1
+        elif tag == "br":
+            self.lines += 1
+        elif tag in self.BLOCKS and self.text_since_block:
+            self.lines += 1
+            self.text_since_block = False
+        elif tag == "img":
+            attrs = dict(attrs)
+            src = attrs.get("src", "")
+            if src.startswith("data:image/png;base64,"):
+                self.images.append(png_size(src.split(",", 1)[1]))
+        if tag in ("tr", "table"):
+            self.text_since_block = False
+
+    def handle_data(self, data):
+        if data.strip() and not self.rows:
+            self.text_since_block = True
+        elif data.strip():
+            self.text_since_block = self.text_since_block or False
+
+    def close(self):
+        super().close()
+        if self.text_since_block:
+            self.lines += 1
+
+
+def _html_height(text):
+    parser = _HTMLLines()
+    parser.feed(text)
+    parser.close()
+    images = sum(h * min(1.0, CONTENT_WIDTH / w) for w, h in parser.images)
+    return (parser.rows * (TABLE_LINE + 2 * TABLE_PAD) + parser.lines * MD_LINE + images
+            + (BLOCK_GAP if parser.rows else 0))
+
+
+def _image_height(data, metadata):
+    w, h = png_size(data)
+    meta = (metadata or {}).get("image/png", {}) if isinstance(metadata, dict) else {}
+    if meta.get("width"):
+        w, h = meta["width"], meta.get("height", h * meta["width"] / w)
+    return IMAGE_PAD + min(IMAGE_MAX, h * IMAGE_WIDTH / w)
+
+
+def _widget_height(model_id, state, depth=0):
+    """Height of a saved widget view: a box adds or maxes its children, an image is its PNG."""
+    model = state.get(model_id)
+    if model is None or depth > 20:
+        return None
+    name, values = model.get("model_name", ""), model.get("state", {})
+    children = [c[len("IPY_MODEL_"):] for c in values.get("children", []) if isinstance(c, str)]
+    if name in ("VBoxModel", "BoxModel", "GridBoxModel", "AccordionModel", "TabModel"):
+        parts = [_widget_height(c, state, depth + 1) or 0 for c in children]
+        return sum(parts) if name != "TabModel" else max(parts, default=0) + WIDGET_ROW
+    if name == "HBoxModel":
+        return max((_widget_height(c, state, depth + 1) or 0 for c in children), default=0)
+    if name == "ImageModel":
+        for buf in model.get("buffers", []):
+            if buf.get("path") == ["value"]:
+                try:
+                    w, h = png_size(buf["data"])
+                except ValueError:
+                    return WIDGET_ROW
+                return IMAGE_PAD + min(IMAGE_MAX, h * IMAGE_WIDTH / w)
+        return WIDGET_ROW
+    if name in ("HTMLModel", "HTMLMathModel"):
+        return max(WIDGET_ROW, _html_height(values.get("value", "")))
+    if name == "OutputModel":
+        return sum(_output_height(o, state) for o in values.get("outputs", []))
+    if name.endswith("StyleModel") or name == "LayoutModel":
+        return 0
+    return WIDGET_ROW
+
+
+def _text_height(text):
+    """A text output (``pre``, wrapped) in canvas px."""
+    lines = text.rstrip("\n").split("\n")
+    return CODE_PAD + CODE_LINE * sum(_lines(ln, OUT_WIDTH, CODE_CHAR) for ln in lines)
+
+
+_ANSI = re.compile(r"\x1b\[[0-9;]*m")
+
+
+def _output_height(output, widget_state):
+    kind = output.get("output_type")
+    if kind == "stream":
+        return _text_height(_text(output.get("text")))
+    if kind == "error":
+        return _text_height(_ANSI.sub("", "\n".join(output.get("traceback", []))))
+    data = output.get("data", {})
+    if "application/vnd.jupyter.widget-view+json" in data:
+        model_id = data["application/vnd.jupyter.widget-view+json"].get("model_id", "")
+        height = _widget_height(model_id, widget_state)
+        if height is not None:
+            return height
+    if "image/png" in data:
+        return _image_height(data["image/png"], output.get("metadata"))
+    if "text/html" in data:
+        return _html_height(_text(data["text/html"]))
+    if "text/markdown" in data:
+        return _markdown_height(_text(data["text/markdown"]))
+    if "text/plain" in data:
+        return _text_height(_text(data["text/plain"]))
+    return 0
+
+
+def widget_state(nb):
+    return nb.get("metadata", {}).get("widgets", {}).get(
+        "application/vnd.jupyter.widget-state+json", {}).get("state", {})
+
+
+def cell_height(cell, widgets=None):
+    """Estimated height in canvas pixels of one cell as the deck shows it (see the module doc)."""
+    if cell.get("cell_type") == "markdown":
+        return CELL_PAD + MD_SAFETY * _markdown_height(_source(cell), attachments=cell.get("attachments"))
+    if cell.get("cell_type") == "code":
+        height = CELL_PAD + input_height(cell)
+        outputs = [_output_height(o, widgets or {}) for o in cell.get("outputs", [])]
+        return height + sum(outputs) + OUT_GAP * len(outputs)
+    return CELL_PAD + _text_height(_source(cell))
+
+
+def input_height(cell):
+    """A code cell's source box: code lines never wrap (the box scrolls sideways)."""
+    if cell.get("metadata", {}).get("transient", {}).get("remove_source"):
+        return 0
+    return CODE_PAD + CODE_LINE * max(1, len(_source(cell).splitlines()))
+
+
+# ---------------------------------------------------------------------------------------------
+# The deck's view: a cell taller than the limit is shown on several subslides
+# ---------------------------------------------------------------------------------------------
+def _is_table_rule(line):
+    return bool(re.fullmatch(r"\|?[\s:|-]+\|?", line.strip()))
+
+
+def _markdown_pieces(source):
+    """Markdown blocks small enough to group: a table is cut into runs of rows, each piece
+    repeating the table's header."""
+    pieces = []
+    for kind, lines in markdown_blocks(source):
+        if kind == "blank":
+            continue
+        if kind == "table" and len(lines) > 3 and _table_height(lines, CONTENT_WIDTH) > HEIGHT_LIMIT / 2:
+            header = lines[:2] if _is_table_rule(lines[1]) else lines[:1]
+            for row in lines[len(header):]:
+                pieces.append(("table-row", header, [row]))
+        else:
+            pieces.append((kind, [], lines))
+    return pieces
+
+
+def _join_pieces(pieces):
+    """Markdown text of consecutive pieces (table rows sharing a header become one table)."""
+    out, header = [], None
+    for kind, head, lines in pieces:
+        if kind == "table-row":
+            if head != header:
+                if out:
+                    out.append("")
+                out.extend(head)
+                header = head
+            out.extend(lines)
+        else:
+            if out:
+                out.append("")
+            out.extend(lines)
+            header = None
+    return "\n".join(out)
+
+
+def split_cell(cell, widgets=None):
+    """The cell as one or more cells, each no taller than ``HEIGHT_LIMIT`` where that can be
+    done: markdown is cut between blocks (and tables between rows), a code cell into its input
+    with the outputs that fit, then the remaining outputs (long text outputs cut between lines)
+    shown without the input.  A cell that fits is returned alone, unchanged."""
+    if cell_height(cell, widgets) <= HEIGHT_LIMIT:
+        return [cell]
+    if cell.get("cell_type") == "markdown":
+        groups, current = [], []
+        for piece in _markdown_pieces(_source(cell)):
+            trial = current + [piece]
+            if current and cell_height({"cell_type": "markdown",
+                                        "source": _join_pieces(trial)}) > HEIGHT_LIMIT:
+                groups.append(current)
+                trial = [piece]
+            current = trial
+        groups.append(current)
+        texts = [_join_pieces(g) for g in groups]
+        return [_piece_cell(cell, k, source=t) for k, t in enumerate(texts)]
+    if cell.get("cell_type") == "code":
+        outputs = []
+        for o in cell.get("outputs", []):
+            outputs.extend(_split_output(o, widgets))
+        cells = [_piece_cell(cell, 0, outputs=[])]
+        room = HEIGHT_LIMIT - cell_height(cells[0], widgets)
+        for o in outputs:
+            h = _output_height(o, widgets or {}) + OUT_GAP
+            if h <= room:
+                cells[-1]["outputs"].append(o)
+                room -= h
+            else:
+                cells.append(_piece_cell(cell, len(cells), outputs=[o], hide_input=True))
+                room = HEIGHT_LIMIT - cell_height(cells[-1], widgets)
+        return cells
+    return [cell]
+
+
+def _split_output(output, widgets):
+    """A text output taller than the limit, as several outputs of consecutive lines."""
+    if output.get("output_type") != "stream" or _output_height(output, widgets or {}) <= \
+            HEIGHT_LIMIT - CELL_PAD - OUT_GAP:
+        return [output]
+    pieces, current = [], []
+    for line in _text(output.get("text")).splitlines(keepends=True):
+        if current and CELL_PAD + OUT_GAP + _text_height("".join(current + [line])) > HEIGHT_LIMIT:
+            pieces.append(current)
+            current = []
+        current.append(line)
+    pieces.append(current)
+    return [dict(output, text="".join(p)) for p in pieces if p]
+
+
+def _piece_cell(cell, k, source=None, outputs=None, hide_input=False):
+    piece = copy.deepcopy({key: v for key, v in cell.items() if key != "outputs"})
+    if k:
+        piece["id"] = f"{cell.get('id', 'cell')}-{k + 1}"[:64]
+        piece.setdefault("metadata", {})["slideshow"] = {"slide_type": "subslide"}
+    if source is not None:
+        piece["source"] = source
+    if cell.get("cell_type") == "code":
+        piece["outputs"] = outputs if outputs is not None else copy.deepcopy(cell.get("outputs", []))
+    if hide_input:
+        piece["metadata"].setdefault("transient", {})["remove_source"] = True
+    return piece
+
+
+def deck_notebook(nb):
+    """The notebook as the deck shows it: tall cells split (``split_cell``), and a remote image
+    in markdown (the Binder badge) replaced by its alt text, since a deck must not wait on the
+    network."""
+    nb = copy.deepcopy(nb)
+    widgets, cells = widget_state(nb), []
+    for cell in nb["cells"]:
+        if slide_type(cell) in ("skip", "notes"):
+            cells.append(cell)
+        else:
+            cells.extend(split_cell(cell, widgets))
+    for cell in cells:
+        if cell.get("cell_type") == "markdown":
+            cell["source"] = _REMOTE_IMAGE.sub(r"\1", _source(cell))
+    nb["cells"] = cells
+    return nb
+
+
+_REMOTE_IMAGE = re.compile(r"!\[([^\]]*)\]\((?:https?:)?//[^)]*\)")
+
+
+# ---------------------------------------------------------------------------------------------
+# Assigning and checking slide types
+# ---------------------------------------------------------------------------------------------
+def _tags(cell):
+    return set(cell.get("metadata", {}).get("tags", []))
+
+
+def _first_line(cell):
+    for line in _source(cell).splitlines():
+        if line.strip():
+            return line.strip()
+    return ""
+
+
+def _heading_level(cell):
+    if cell.get("cell_type") != "markdown":
+        return 0
+    m = re.match(r"(#{1,6})\s", _first_line(cell))
+    return len(m.group(1)) if m else 0
+
+
+def _is_worked_solution_note(cells, i):
+    """The markdown cell that announces a worked solution: it says so, and a solution follows."""
+    cell = cells[i]
+    return (cell.get("cell_type") == "markdown" and "worked solution" in _source(cell).lower()
+            and i + 1 < len(cells) and "solution" in _tags(cells[i + 1]))
+
+
+def _rule_type(cells, i):
+    """The slide type a cell gets by rules 1-3, or None when only its height decides (rule 4)."""
+    cell = cells[i]
+    tags = _tags(cell)
+    if "solution" in tags:
+        return "notes"
+    if "self-check" in tags or _is_worked_solution_note(cells, i):
+        return "skip"
+    if i == 0:
+        return "slide"
+    level = _heading_level(cell)
+    if level in (1, 2):
+        return "slide"
+    if level == 3:
+        return "subslide"
+    if cell.get("cell_type") == "markdown" and re.match(r"[>*_\s]*Think!", _first_line(cell)):
+        return "fragment"
+    return None
+
+
+def assign_slide_types(nb):
+    """The slide type of every cell of notebook ``nb`` (a dict), by the rules of the module doc."""
+    cells, widgets = nb["cells"], widget_state(nb)
+    types, height, started = [], 0, False
+    for i, cell in enumerate(cells):
+        kind = _rule_type(cells, i)
+        if kind in ("skip", "notes"):
+            types.append(kind)
+            continue
+        pieces = [cell_height(c, widgets) for c in split_cell(cell, widgets)]
+        h = pieces[0]
+        if kind in ("slide", "subslide") or not started:
+            kind, height = kind or "slide", h
+        elif height + h > HEIGHT_LIMIT:
+            # Rule 4: a fragment keeps its reveal step only when it fits; otherwise a new subslide.
+            kind, height = "subslide", h
+        else:
+            kind, height = kind or "-", height + h
+        if len(pieces) > 1:   # the deck shows the rest of a tall cell on subslides of its own
+            height = pieces[-1]
+        started = True
+        types.append(kind)
+    return types
+
+
+def slide_type(cell):
+    """The cell's slide type from its metadata, or None when it has none."""
+    return cell.get("metadata", {}).get("slideshow", {}).get("slide_type")
+
+
+def subslides(nb):
+    """The subslides of the deck (tall cells split): lists of ``(deck_cell_index, height)``."""
+    nb = deck_notebook(nb)
+    widgets, groups = widget_state(nb), []
+    for i, cell in enumerate(nb["cells"]):
+        kind = slide_type(cell) or "-"
+        if kind in ("skip", "notes"):
+            continue
+        if kind in ("slide", "subslide") or not groups:
+            groups.append([])
+        groups[-1].append((i, cell_height(cell, widgets)))
+    return groups
+
+
+def check_notebook(nb, name="notebook"):
+    """Problems with the slide metadata of ``nb``: a list of messages (empty when all is well)."""
+    problems = []
+    missing = [i for i, c in enumerate(nb["cells"]) if slide_type(c) is None]
+    if missing:
+        problems.append(f"{name}: {len(missing)} of {len(nb['cells'])} cells have no slide "
+                        f"metadata (cells {missing[:8]}{' ...' if len(missing) > 8 else ''}); "
+                        "run `make slides-metadata`")
+    bad = [(i, c) for i, c in enumerate(nb["cells"]) if slide_type(c) not in (None, *SLIDE_TYPES)]
+    for i, c in bad:
+        problems.append(f"{name}: cell {i} has unknown slide type {slide_type(c)!r}")
+    deck = deck_notebook(nb)
+    for number, group in enumerate(subslides(nb), start=1):
+        total = sum(h for _, h in group)
+        if total > HEIGHT_LIMIT:
+            first = _first_line(deck["cells"][group[0][0]])[:50]
+            parts = ", ".join(f"cell {i}: {h:.0f}" for i, h in group)
+            problems.append(f"{name}: subslide {number} ({first!r}) is {total:.0f} px, over the "
+                            f"{HEIGHT_LIMIT} px limit (deck cells: {parts})")
+    return problems
+
+
+def read_notebook(path):
+    with open(path, encoding="utf-8") as f:
+        return json.load(f)
+
+
+def notebook_text(nb):
+    """The notebook as Jupyter and nbformat write it (sorted keys, indent 1, UTF-8)."""
+    return json.dumps(nb, sort_keys=True, indent=1, ensure_ascii=False) + "\n"
+
+
+def _without_slideshow(nb):
+    nb = copy.deepcopy(nb)
+    for cell in nb["cells"]:
+        cell.get("metadata", {}).pop("slideshow", None)
+    return nb
+
+
+def apply_slide_types(path):
+    """Write the rule's slide types into the notebook at ``path``.  Returns the number of cells
+    whose slide type changed; the file is rewritten only if that is not zero, and nothing but
+    the cells' ``metadata.slideshow`` changes (checked before writing)."""
+    path = pathlib.Path(path)
+    original_text = path.read_text(encoding="utf-8")
+    original = json.loads(original_text)
+    nb = copy.deepcopy(original)
+    changed = 0
+    for cell, kind in zip(nb["cells"], assign_slide_types(nb)):
+        if slide_type(cell) != kind:
+            cell.setdefault("metadata", {}).setdefault("slideshow", {})["slide_type"] = kind
+            changed += 1
+    if not changed:
+        return 0
+    if _without_slideshow(nb) != _without_slideshow(original):
+        raise AssertionError(f"{path}: refusing to write; something besides slideshow changed")
+    text = notebook_text(nb)
+    if notebook_text(original) != original_text:
+        # The file is not in nbformat's layout: edit the text as little as JSON allows.
+        print(f"note: {path.name} was not in nbformat's layout; rewritten in it", file=sys.stderr)
+    tmp = path.with_name(f".{path.name}.slides-tmp")
+    tmp.write_text(text, encoding="utf-8")
+    os.replace(tmp, path)
+    return changed
+
+
+# ---------------------------------------------------------------------------------------------
+# Student copies
+# ---------------------------------------------------------------------------------------------
+def student_copy(nb):
+    """``nb`` without solution cells and their "Worked solution" notes, outputs, execution counts
+    and widget state.  Exercise stubs and self-checks stay."""
+    nb = copy.deepcopy(nb)
+    cells = nb["cells"]
+    keep = []
+    for i, cell in enumerate(cells):
+        if "solution" in _tags(cell) or _is_worked_solution_note(cells, i):
+            continue
+        cell = copy.deepcopy(cell)
+        meta = cell.get("metadata", {})
+        meta.pop("execution", None)
+        if cell["cell_type"] == "code":
+            cell["outputs"], cell["execution_count"] = [], None
+            meta.get("jupyter", {}).pop("outputs_hidden", None)
+        keep.append(cell)
+    nb["cells"] = keep
+    nb.get("metadata", {}).pop("widgets", None)
+    return nb
+
+
+_REPO_FILE = re.compile(r"""["']\.\./([\w./-]+)["']""")
+
+
+def write_student_copies(out_dir, notebooks):
+    """Student copies into ``out_dir/notebooks/``, laid out like the repository so that the
+    files a notebook opens by a path such as ``"../tests/data/x.txt"`` are copied to the same
+    place under ``out_dir`` (a notebook's data travels with it).  Returns the notebook paths."""
+    out_dir = pathlib.Path(out_dir)
+    target_dir = out_dir / "notebooks"
+    target_dir.mkdir(parents=True, exist_ok=True)
+    written = []
+    for path in notebooks:
+        path = pathlib.Path(path)
+        student = student_copy(read_notebook(path))
+        target = target_dir / path.name
+        target.write_text(notebook_text(student), encoding="utf-8")
+        written.append(target)
+        for cell in student["cells"]:
+            for rel in _REPO_FILE.findall(_source(cell)):
+                source = (path.parent / ".." / rel).resolve()
+                if source.is_file():
+                    (out_dir / rel).parent.mkdir(parents=True, exist_ok=True)
+                    shutil.copy2(source, out_dir / rel)
+                else:
+                    print(f"warning: {path.name} opens ../{rel}, which does not exist",
+                          file=sys.stderr)
+    (out_dir / "README.md").write_text(
+        "# binrnn: student copies\n\n"
+        "The notebooks of the series (in `notebooks/`) with the worked solutions taken out and the\n"
+        "outputs cleared, and the data files they open.  Run each one top to bottom (*Run > Run All\n"
+        "Cells*), then fill in the exercise cells at the end; the self-check under each exercise says\n"
+        "when your answer is right.\n\n"
+        "They need the `binrnn_helpers` package: `pip install -e .` in the binrnn repository (or\n"
+        "`make lab` there, then open these files).\n", encoding="utf-8")
+    return written
+
+
+# ---------------------------------------------------------------------------------------------
+# Offline reveal.js decks
+# ---------------------------------------------------------------------------------------------
+#: npm packages a deck loads, at the versions nbconvert's reveal template was written for:
+#: reveal.js 4.0.2 (its default URL), MathJax 2.7.7 (its default URL; the template calls the
+#: MathJax 2 API), require.js (loads reveal.js), jQuery 2 (the template's scrolling helper), and
+#: the widget renderer for ipywidgets 8 saved state (html-manager 1.x).
+VENDOR = {
+    "reveal.js": "reveal.js@4.0.2",
+    "requirejs": "requirejs@2.3.7",
+    "jquery": "jquery@2.2.4",
+    "mathjax": "mathjax@2.7.7",
+    "html-manager": "@jupyter-widgets/html-manager@1.0.15",
+}
+ASSETS = "_assets"
+#: The parts of MathJax 2.7.7 that TeX-AMS_CHTML-full needs (about 4 MB of its 71 MB).
+MATHJAX_PARTS = ["MathJax.js", "config/TeX-AMS_CHTML-full.js", "config/Safe.js", "extensions",
+                 "jax/input/TeX", "jax/output/CommonHTML", "jax/element",
+                 "fonts/HTML-CSS/TeX/woff"]
+
+_TEMPLATE = r"""{%- extends 'index.html.j2' -%}
+{#- binrnn: nothing from the network.  No mermaid (the series has no diagrams). -#}
+{%- block html_head_js_mermaidjs -%}{%- endblock html_head_js_mermaidjs -%}
+{%- block html_head_css -%}
+<style type="text/css">
+/* binrnn: no figure taller than IMAGE_MAX canvas px, so a figure and its caption fit a slide */
+.reveal .jp-OutputArea-output img { max-height: IMAGE_MAXpx; width: auto; }
+</style>
+{%- endblock html_head_css -%}
+""".replace("IMAGE_MAX", str(IMAGE_MAX))
+
+
+def _npm_tarball(spec, cache=NPM_CACHE):
+    """The npm tarball of ``spec`` (name@version), fetched with ``npm pack`` once into ``cache``."""
+    cache.mkdir(parents=True, exist_ok=True)
+    name, version = spec.rsplit("@", 1)
+    filename = f"{name.lstrip('@').replace('/', '-')}-{version}.tgz"
+    tarball = cache / filename
+    if not tarball.exists():
+        if shutil.which("npm") is None:
+            raise SystemExit(f"need {spec} for offline slides: install npm (Node.js), or put "
+                             f"{filename} (from `npm pack {spec}`) into {cache}")
+        subprocess.run(["npm", "pack", "--silent", spec], cwd=cache, check=True,
+                       stdout=subprocess.DEVNULL)
+    return tarball
+
+
+def _unpack(tarball, dest, parts=None):
+    """Unpack the npm tarball's ``package/`` folder (or only ``parts`` of it) into ``dest``."""
+    dest.mkdir(parents=True, exist_ok=True)
+    with tarfile.open(tarball) as tar:
+        members = []
+        for m in tar.getmembers():
+            if not m.name.startswith("package/") or not (m.isfile() or m.isdir()):
+                continue
+            rel = m.name[len("package/"):]
+            if parts and not any(rel == p or rel.startswith(p.rstrip("/") + "/") for p in parts):
+                continue
+            if rel.endswith(".map") or ".." in pathlib.PurePosixPath(rel).parts:
+                continue
+            m = copy.copy(m)
+            m.name = rel
+            members.append(m)
+        tar.extractall(dest, members=members, filter="data") if sys.version_info >= (3, 12) \
+            else tar.extractall(dest, members=members)
+
+
+def bundle_assets(out_dir=SLIDES_DIR):
+    """Copy everything a deck loads into ``out_dir/_assets`` (once; a marker file records it)."""
+    assets = pathlib.Path(out_dir) / ASSETS
+    marker = assets / ".bundled"
+    wanted = json.dumps(VENDOR, sort_keys=True) + json.dumps(MATHJAX_PARTS)
+    if marker.exists() and marker.read_text() == wanted:
+        return assets
+    shutil.rmtree(assets, ignore_errors=True)
+    _unpack(_npm_tarball(VENDOR["reveal.js"]), assets / "reveal.js", ["dist", "plugin"])
+    _unpack(_npm_tarball(VENDOR["requirejs"]), assets / "requirejs", ["require.js"])
+    _unpack(_npm_tarball(VENDOR["jquery"]), assets / "jquery", ["dist/jquery.min.js"])
+    _unpack(_npm_tarball(VENDOR["mathjax"]), assets / "mathjax", MATHJAX_PARTS)
+    _unpack(_npm_tarball(VENDOR["html-manager"]), assets / "html-manager", ["dist"])
+    for extra in ("embed.js", "embed.js.LICENSE.txt", "libembed-amd.js"):
+        (assets / "html-manager" / "dist" / extra).unlink(missing_ok=True)
+    marker.write_text(wanted)
+    return assets
+
+
+def slides_exporter():
+    """nbconvert's SlidesExporter pointed at the bundled assets (paths relative to the deck)."""
+    import jinja2
+    from nbconvert.exporters import SlidesExporter
+
+    exporter = SlidesExporter(extra_loaders=[jinja2.DictLoader({"binrnn_slides.html.j2": _TEMPLATE})])
+    exporter.template_file = "binrnn_slides.html.j2"
+    exporter.reveal_url_prefix = f"{ASSETS}/reveal.js"
+    exporter.reveal_theme = "white"            # its fonts ship with reveal.js (simple's do not)
+    exporter.reveal_number = "c/t"
+    exporter.reveal_scroll = True              # a safety net; the height rule keeps it unused
+    exporter.require_js_url = f"{ASSETS}/requirejs/require.js"
+    exporter.jquery_url = f"{ASSETS}/jquery/dist/jquery.min.js"
+    exporter.mathjax_url = f"{ASSETS}/mathjax/MathJax.js?config=TeX-AMS_CHTML-full,Safe"
+    exporter.widget_renderer_url = f"{ASSETS}/html-manager/dist/embed-amd.js"
+    exporter.mermaid_js_url = ""
+    exporter.font_awesome_url = ""
+    return exporter
+
+
+_NETWORK_URL = re.compile(r"""(?:src|href)\s*=\s*["'](?:https?:)?//""", re.I)
+
+
+def network_references(html_text):
+    """``src=``/``href=`` attributes in a deck that load from the network (links are fine)."""
+    found = []
+    for m in re.finditer(r"<(script|link|img|iframe)\b[^>]*>", html_text, re.I):
+        if _NETWORK_URL.search(m.group(0)):
+            found.append(m.group(0)[:160])
+    for m in re.finditer(r"import\s+\w+\s+from\s+['\"](https?:)?//[^'\"]+", html_text):
+        found.append(m.group(0)[:160])
+    return found
+
+
+def build_slides(notebooks, out_dir=SLIDES_DIR):
+    """One deck per notebook into ``out_dir``; returns the deck paths."""
+    out_dir = pathlib.Path(out_dir)
+    out_dir.mkdir(parents=True, exist_ok=True)
+    bundle_assets(out_dir)
+    exporter = slides_exporter()
+    decks = []
+    for path in notebooks:
+        path = pathlib.Path(path)
+        import nbformat
+
+        nb = nbformat.reads(json.dumps(deck_notebook(read_notebook(path))), as_version=4)
+        body, _ = exporter.from_notebook_node(nb, resources={"metadata": {"name": path.stem}})
+        remote = network_references(body)
+        if remote:
+            raise RuntimeError(f"{path.name}: the deck would load from the network: {remote}")
+        deck = out_dir / (path.stem + ".slides.html")
+        deck.write_text(body, encoding="utf-8")
+        decks.append(deck)
+    index = out_dir / "index.html"
+    links = "\n".join(f'<li><a href="{d.name}">{d.stem.replace(".slides", "")}</a></li>' for d in decks)
+    index.write_text(f"<!DOCTYPE html><meta charset='utf-8'><title>binrnn slides</title>"
+                     f"<h1>binrnn slides</h1><ul>\n{links}\n</ul>\n<p>Keys: arrows step, "
+                     f"<kbd>S</kbd> speaker notes (worked solutions), <kbd>Esc</kbd> overview.</p>\n",
+                     encoding="utf-8")
+    return decks
+
+
+# ---------------------------------------------------------------------------------------------
+# Command line
+# ---------------------------------------------------------------------------------------------
+def default_notebooks():
+    return sorted(NOTEBOOK_DIR.glob("[0-9][0-9]_*.ipynb"))
+
+
+def main(argv=None):
+    parser = argparse.ArgumentParser(prog="python -m binrnn_helpers.classroom",
+                                     description=__doc__.split("\n\n")[0])
+    sub = parser.add_subparsers(dest="command", required=True)
+    p = sub.add_parser("assign-slides", help="set slide metadata by the rules (idempotent)")
+    p.add_argument("notebooks", nargs="*", type=pathlib.Path)
+    p = sub.add_parser("check-slides", help="report missing slide metadata and tall slides")
+    p.add_argument("notebooks", nargs="*", type=pathlib.Path)
+    p = sub.add_parser("slides", help="offline reveal.js decks into build/slides/")
+    p.add_argument("notebooks", nargs="*", type=pathlib.Path)
+    p.add_argument("--out", type=pathlib.Path, default=SLIDES_DIR)
+    p = sub.add_parser("student", help="student copies without solutions, in OUT_DIR/notebooks/")
+    p.add_argument("out_dir", type=pathlib.Path)
+    p.add_argument("notebooks", nargs="*", type=pathlib.Path)
+    args = parser.parse_args(argv)
+    notebooks = args.notebooks or default_notebooks()
+    if not notebooks:
+        parser.error("no notebooks given and none in notebooks/")
+
+    if args.command == "assign-slides":
+        for path in notebooks:
+            changed = apply_slide_types(path)
+            types = [slide_type(c) for c in read_notebook(path)["cells"]]
+            counts = ", ".join(f"{types.count(t)} {t}" for t in SLIDE_TYPES if types.count(t))
+            print(f"{path.name}: {changed} cells changed; {counts}")
+        return 0
+    if args.command == "check-slides":
+        problems = []
+        for path in notebooks:
+            nb = read_notebook(path)
+            found = check_notebook(nb, path.name)
+            problems += found
+            if not found:
+                heights = [sum(h for _, h in g) for g in subslides(nb)]
+                print(f"{path.name}: {len(heights)} subslides, tallest {max(heights):.0f} px "
+                      f"(limit {HEIGHT_LIMIT})")
+        for message in problems:
+            print(message)
+        return 1 if problems else 0
+    if args.command == "slides":
+        start = time.perf_counter()
+        decks = build_slides(notebooks, args.out)
+        for deck in decks:
+            print(deck)
+        print(f"{len(decks)} decks in {time.perf_counter() - start:.1f} s; open "
+              f"{args.out / 'index.html'} (no network needed)")
+        return 0
+    if args.command == "student":
+        for target in write_student_copies(args.out_dir, notebooks):
+            print(target)
+        return 0
+    return 2
+
+
+if __name__ == "__main__":
+    sys.exit(main())

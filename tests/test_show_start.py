@@ -1,0 +1,294 @@
+"""Tests of binrnn_helpers.show_start and of the notebook 00_start_here.ipynb it serves."""
+import html
+import pathlib
+import re
+
+import matplotlib
+import nbformat
+import numpy as np
+import pytest
+
+import binrnn_helpers as bh
+from binrnn_helpers import show_start
+
+matplotlib.use("Agg")
+
+NOTEBOOK = pathlib.Path(__file__).parent.parent / "notebooks" / "00_start_here.ipynb"
+PAIRS = [(0, 0), (1, 0), (5, 3), (45, 78), (127, 127), (200, 100), (2**62 - 1, 1),
+         (3**80, 7**45), (2**100, 0)]
+
+
+def zero_params(hidden=16):
+    """A network with all weights 0: every output is sigmoid(0) = 0.5, so every bit is 0."""
+    return bh.Params(np.zeros((2, hidden)), np.zeros((hidden, hidden)), np.zeros((hidden, 1)))
+
+
+def lsb_bits(n, steps):
+    """Bits of n, LSB first, by string formatting (independent of the module's shifts)."""
+    text = format(n, "b")[::-1]
+    return [int(text[t]) if t < len(text) else 0 for t in range(steps)]
+
+
+def table_rows(report):
+    """{row key: [cell texts]} of the report's bit table."""
+    rows = {}
+    for key, body in re.findall(r'<tr data-row="(\w+)"[^>]*>(.*?)</tr>', report):
+        rows[key] = re.findall(r"<td[^>]*>(.*?)</td>", body)
+    return rows
+
+
+# ------------------------------------------------------------------ read_sum
+@pytest.mark.parametrize("a, b", PAIRS)
+def test_read_sum_matches_forward_add_and_python(trained, a, b):
+    r = show_start.read_sum(trained, a, b)
+    steps = max(a.bit_length(), b.bit_length()) + 1
+    assert r.steps == steps
+    assert r.a_bits == lsb_bits(a, steps) and r.b_bits == lsb_bits(b, steps)
+    assert r.true == a + b and r.true_bits == lsb_bits(a + b, steps)
+    # the probabilities are the forward pass's outputs, bit t of the batch being bit t of a and b
+    x = np.zeros((steps, 1, 2))
+    x[:, 0, 0], x[:, 0, 1] = lsb_bits(a, steps), lsb_bits(b, steps)
+    o = bh.forward(trained, x).output[:, 0]
+    np.testing.assert_array_equal(r.prob, o)
+    assert r.net_bits == [int(p > 0.5) for p in o]
+    assert r.network == bh.add(trained, a, b)
+    assert r.wrong_steps == [t for t in range(steps) if r.net_bits[t] != r.true_bits[t]]
+
+
+def test_read_sum_of_a_network_that_always_says_zero():
+    r = show_start.read_sum(zero_params(), 5, 3)       # 101 + 011 = 1000
+    assert r.prob == [0.5] * 4 and r.net_bits == [0, 0, 0, 0]
+    assert r.network == 0 and r.true == 8 and r.wrong_steps == [3]
+
+
+@pytest.mark.parametrize("args, error, word", [
+    ((None, 1, 2), TypeError, "params"),
+    (("P", -1, 2), ValueError, "a"),
+    (("P", 1, -2), ValueError, "b"),
+    (("P", 1.0, 2), TypeError, "a"),
+    (("P", 1, "2"), TypeError, "b"),
+    (("P", True, 2), TypeError, "a"),
+])
+def test_bad_arguments_are_refused_with_their_name(args, error, word):
+    params = zero_params()
+    args = tuple(params if v == "P" else v for v in args)
+    for fn in (show_start.read_sum, show_start.column_sum, show_start.adder_report):
+        with pytest.raises(error, match=rf"\b{word}\b"):
+            fn(*args)
+
+
+# ------------------------------------------------------------------ column_sum
+@pytest.mark.parametrize("a, b", PAIRS)
+def test_column_sum_shows_both_answers_aligned(trained, a, b):
+    text = show_start.column_sum(trained, a, b)
+    lines = text.splitlines()
+    assert len(lines) == 5
+    net = bh.add(trained, a, b)
+    assert lines[0].split()[0] == f"{a:,}" and lines[1].split()[:2] == ["+", f"{b:,}"]
+    assert set(lines[2].strip()) == {"-"}
+    assert lines[3].split()[0] == f"{net:,}" and lines[4].split()[0] == f"{a + b:,}"
+    assert f"({a.bit_length()} bit" in lines[0] and f"({b.bit_length()} bit" in lines[1]
+    # right-aligned: the last digit of every number sits in the same column
+    ends = {re.search(r"\d[\d,]*", ln).end() for ln in (lines[0], lines[1], lines[3], lines[4])}
+    assert len(ends) == 1
+    assert lines[4].endswith("same") == (net == a + b)
+
+
+def test_column_sum_names_the_wrong_steps():
+    text = show_start.column_sum(zero_params(), 5, 3)
+    assert "DIFFERENT" in text and "[3]" in text
+    assert text.splitlines()[3].split()[0] == "0"
+    assert "(3 bits)" in text and "(2 bits)" in text
+    assert "(1 bit)" in show_start.column_sum(zero_params(), 1, 0)
+
+
+# ------------------------------------------------------------------ adder_report
+@pytest.mark.parametrize("a, b", PAIRS)
+def test_adder_report_table_shows_what_the_network_read_and_wrote(trained, a, b):
+    report = show_start.adder_report(trained, a, b)
+    steps = max(a.bit_length(), b.bit_length()) + 1
+    rows = table_rows(report)
+    assert set(rows) == {"t", "a", "b", "o", "net", "true"}
+    assert rows["t"] == [str(t) for t in range(steps)]
+    assert rows["a"] == [str(v) for v in lsb_bits(a, steps)]
+    assert rows["b"] == [str(v) for v in lsb_bits(b, steps)]
+    assert rows["true"] == [str(v) for v in lsb_bits(a + b, steps)]
+    x = np.array([lsb_bits(a, steps), lsb_bits(b, steps)], dtype=float).T[:, None, :]
+    o = bh.forward(trained, x).output[:, 0]
+    assert rows["o"] == [f"{p:.2f}" for p in o]
+    assert rows["net"] == [str(v) for v in bh.predict_bits(trained, x)[:, 0]]
+    net = bh.add(trained, a, b)
+    assert f'<b data-value="network">{net:,}</b>' in report
+    assert f'<span data-value="true">{a + b:,}</span>' in report
+    assert ("&#10004; right" in report) == (net == a + b)
+
+
+def test_adder_report_marks_wrong_bits():
+    report = show_start.adder_report(zero_params(), 5, 3)     # true 1000, network 0000
+    net_row = re.search(r'<tr data-row="net">(.*?)</tr>', report).group(1)
+    cells = re.findall(r'<td(?: style="([^"]*)")?>(.*?)</td>', net_row)
+    assert [text for _, text in cells] == ["0", "0", "0", "0"]
+    marked = [t for t, (style, _) in enumerate(cells) if bh.style.COLORS["vermillion"] in style]
+    assert marked == [3]
+    assert "wrong in 1 of 4 bits" in report
+    assert '<b data-value="network">0</b>' in report
+
+
+# ------------------------------------------------------------------ parse_operand
+@pytest.mark.parametrize("text, value", [
+    ("0", 0), ("45", 45), ("  78 ", 78), ("1_000", 1000), ("1,000,000", 10**6), ("007", 7),
+    ("0b1011", 11), ("0x2A", 42), ("0o17", 15), (str(2**256 - 1), 2**256 - 1),
+])
+def test_parse_operand_reads_numbers(text, value):
+    assert show_start.parse_operand(text, "a") == value
+
+
+@pytest.mark.parametrize("text", ["", "   ", "-3", "4.5", "abc", "2**62", "1e9", "0b102", "²"])
+def test_parse_operand_refuses_non_numbers_naming_the_box(text):
+    with pytest.raises(ValueError, match=r"^b "):
+        show_start.parse_operand(text, "b")
+
+
+def test_parse_operand_limits():
+    assert show_start.parse_operand("255", "a", max_bits=8) == 255
+    with pytest.raises(ValueError, match=r"a has 9 bits.*at most 8"):
+        show_start.parse_operand("256", "a", max_bits=8)
+    with pytest.raises(ValueError, match="at most 256"):
+        show_start.parse_operand(str(2**256), "a")
+    with pytest.raises(TypeError, match=r"^a "):
+        show_start.parse_operand(12, "a")
+    with pytest.raises(ValueError, match="max_bits"):
+        show_start.parse_operand("1", "a", max_bits=0)
+
+
+# ------------------------------------------------------------------ adder_widget
+def test_adder_widget_redraws_on_typing(trained):
+    w = show_start.adder_widget(trained, a=45, b=78)
+    box_a, box_b = w.children[0].children
+    out = w.children[1]
+    assert (box_a.description, box_a.value, box_b.description, box_b.value) == ("a", "45", "b", "78")
+    assert out.value == show_start.adder_report(trained, 45, 78)
+    big = 2**62 - 1
+    box_a.value = f"{big:_}"
+    box_b.value = "1"
+    assert out.value == show_start.adder_report(trained, big, 1)
+    box_b.value = "-1"
+    assert "b must be a non-negative integer" in html.unescape(out.value)
+    assert "data-row" not in out.value
+    box_b.value = str(2**300)
+    assert "b has 301 bits" in out.value
+    box_b.value = "0x10"
+    assert out.value == show_start.adder_report(trained, big, 16)
+
+
+def test_adder_widget_refuses_bad_arguments():
+    with pytest.raises(TypeError, match="params"):
+        show_start.adder_widget("not params")
+    with pytest.raises(ValueError, match=r"\ba\b"):
+        show_start.adder_widget(zero_params(), a=-1)
+    with pytest.raises(TypeError, match=r"\bb\b"):
+        show_start.adder_widget(zero_params(), b=2.5)
+
+
+def test_example_frames_is_a_list_of_name_frame_states():
+    for name, frame, states in show_start.example_frames():   # empty today: the widget is HTML
+        assert isinstance(name, str) and hasattr(frame, "fig") and len(states) > 0
+
+
+# ------------------------------------------------------------------ the notebook
+@pytest.fixture(scope="module")
+def notebook():
+    return nbformat.read(NOTEBOOK, as_version=4)
+
+
+def markdown(nb):
+    return "\n\n".join(c.source for c in nb.cells if c.cell_type == "markdown")
+
+
+def test_notebook_header(notebook):
+    title = dict(bh.series.NOTEBOOKS)["00_start_here.ipynb"]
+    first = notebook.cells[0]
+    assert first.cell_type == "markdown"
+    expected = f"# {title}\n\n{bh.series.header_markdown('00_start_here.ipynb')}\n\nAfter this notebook you will be able to:"
+    assert first.source.startswith(expected)
+    assert 3 <= first.source.count("\n- ") <= 5
+    assert notebook.metadata.kernelspec == {"name": "python3", "display_name": "Python 3 (ipykernel)",
+                                            "language": "python"}
+
+
+def test_contents_links_every_notebook_of_the_series(notebook):
+    cells = [c for c in notebook.cells if c.cell_type == "markdown" and c.source.startswith("## Contents\n")]
+    assert len(cells) == 1      # the anchor 00_start_here.ipynb#Contents lands here
+    text = cells[0].source
+    positions = [text.index(f"[{title}]({name})") for name, title in bh.series.NOTEBOOKS]
+    assert positions == sorted(positions)
+
+
+def test_glossary_names_the_posts_terms_and_variables(notebook):
+    text = markdown(notebook)
+    post = pathlib.Path("/work/shared/reference/original-post.md")
+    terms = ["递归神经网络", "循环神经网络", "前向传播", "反向传播", "错误值", "损失值", "预测值", "正确值",
+             "保存记忆", "解码成十进制", "更新权重参数", "生成训练数据集"]
+    names = ["layer_1", "layer_2", "overallError", "layer_2_delta", "out_deltas", "layer_1_delta",
+             "future_layer_1_delta", "U_update", "W_update", "V_update", "int2binary", "binary_dim",
+             "largest_number", "alpha", "hidden_dim"]
+    for word in terms:
+        assert word in text, word
+    for name in names:
+        assert f"`{name}`" in text, name
+    if post.exists():   # every term but the usual one really is in the post
+        source = post.read_text(encoding="utf-8")
+        for word in terms + names:
+            assert word == "循环神经网络" or word in source, word
+
+
+def test_package_map_names_exist_and_cover_the_public_api(notebook):
+    cells = [c.source for c in notebook.cells
+             if c.cell_type == "markdown" and c.source.startswith("## A map of `binrnn_helpers`")]
+    assert len(cells) == 1
+    mentioned = set(re.findall(r"`bh\.([\w.]+)`", cells[0]))
+    for dotted in mentioned:
+        obj = bh
+        for part in dotted.split("."):
+            obj = getattr(obj, part)        # AttributeError: the map names something that is not there
+    public = {name for name in dir(bh) if not name.startswith("_")
+              and callable(getattr(bh, name)) and not isinstance(getattr(bh, name), type(bh))}
+    assert public <= mentioned, f"missing from the map: {sorted(public - mentioned)}"
+    modules = {name for name in dir(bh) if isinstance(getattr(bh, name), type(bh))}
+    for module in modules:
+        assert f"`{module}`" in cells[0], module
+
+
+def test_exercises_follow_the_series_convention(notebook):
+    cells = notebook.cells
+    tags = [c.metadata.get("tags", []) for c in cells]
+    exercises = [i for i, t in enumerate(tags) if "exercise" in t]
+    assert len(exercises) >= 2
+    summary = next(i for i, c in enumerate(cells) if c.cell_type == "markdown" and "## Summary" in c.source)
+    for i in exercises:
+        assert i > summary
+        assert cells[i - 1].cell_type == "markdown"
+        assert "raise NotImplementedError(\"Exercise" in cells[i].source
+        assert "self-check" in tags[i + 1] and "bh.exercises.check_" in cells[i + 1].source
+        assert cells[i + 2].source.startswith("**Worked solution**")
+        solution = cells[i + 3]
+        assert "solution" in tags[i + 3] and solution.metadata["jupyter"]["source_hidden"] is True
+        name = re.search(r"def (\w+)\(", cells[i].source).group(1)
+        assert f"def {name}(" in solution.source and cells[i + 1].source.splitlines()[-1] in solution.source
+        # saved outputs: the stub's self-check says "not implemented", the solution's says all right
+        said = lambda c: "".join(o.get("text", "") for o in c.outputs)   # noqa: E731
+        assert "not implemented yet" in said(cells[i + 1])
+        assert re.search(r": all \d+ cases right\.", said(solution))
+
+
+def test_notebook_is_saved_executed_and_clean(notebook):
+    assert NOTEBOOK.stat().st_size < 2_000_000
+    code = [c for c in notebook.cells if c.cell_type == "code"]
+    assert all(c.execution_count for c in code)
+    for c in code:
+        for o in c.outputs:
+            assert o.output_type != "error" and o.get("name") != "stderr", c.source[:60]
+            assert "<matplotlib" not in str(o.get("data", {}).get("text/plain", ""))
+    widget_cells = [c for c in code if "adder_widget" in c.source]
+    assert widget_cells and all(c.source.startswith("# NBVAL_IGNORE_OUTPUT\n") for c in widget_cells)
+    assert "application/vnd.jupyter.widget-state+json" in notebook.metadata.get("widgets", {})
