@@ -8,7 +8,7 @@ SCRATCH := $(or $(TMPDIR),/tmp)/binrnn-scratch
 AS_ROOT := $(if $(filter 0,$(shell id -u)),--allow-root,)
 NOTEBOOKS := $(sort $(wildcard notebooks/[0-9][0-9]_*.ipynb))
 
-.PHONY: lab test execute benchmark clean
+.PHONY: lab test execute benchmark clean test-browser binder-check
 
 $(STAMP): pyproject.toml
 	@test -x $(PY) || $(PYTHON) -m venv $(VENV)
@@ -17,13 +17,13 @@ $(STAMP): pyproject.toml
 	@touch $(STAMP)
 
 # Quiet caches for everything that runs code under test.
-test execute benchmark: export MPLCONFIGDIR := $(SCRATCH)/mpl
-test execute benchmark: export IPYTHONDIR := $(SCRATCH)/ipython
-test execute benchmark: export JUPYTER_CONFIG_DIR := $(SCRATCH)/jupyter-config
-test execute benchmark: export JUPYTER_DATA_DIR := $(SCRATCH)/jupyter-data
-test execute benchmark: export JUPYTER_RUNTIME_DIR := $(SCRATCH)/jupyter-runtime
-test execute benchmark: export PYTHONPYCACHEPREFIX := $(SCRATCH)/pycache
-test execute benchmark: export PYDEVD_DISABLE_FILE_VALIDATION := 1
+test execute benchmark test-browser binder-check: export MPLCONFIGDIR := $(SCRATCH)/mpl
+test execute benchmark test-browser binder-check: export IPYTHONDIR := $(SCRATCH)/ipython
+test execute benchmark test-browser binder-check: export JUPYTER_CONFIG_DIR := $(SCRATCH)/jupyter-config
+test execute benchmark test-browser binder-check: export JUPYTER_DATA_DIR := $(SCRATCH)/jupyter-data
+test execute benchmark test-browser binder-check: export JUPYTER_RUNTIME_DIR := $(SCRATCH)/jupyter-runtime
+test execute benchmark test-browser binder-check: export PYTHONPYCACHEPREFIX := $(SCRATCH)/pycache
+test execute benchmark test-browser binder-check: export PYDEVD_DISABLE_FILE_VALIDATION := 1
 
 lab: $(STAMP)
 	$(VENV)/bin/jupyter lab $(AS_ROOT) notebooks/
@@ -42,3 +42,49 @@ benchmark: $(STAMP)
 
 clean:
 	rm -rf $(VENV) $(SCRATCH)
+
+# --- The series in a real JupyterLab, in a real browser, and as Binder would build it ---------
+CHROMIUM ?= /usr/bin/chromium
+BROWSER_STAMP := $(VENV)/.installed-browser
+
+$(BROWSER_STAMP): $(STAMP)
+	$(PY) -m pip install --quiet -e '.[lab,test,browser]'
+	@touch $(BROWSER_STAMP)
+
+# Every notebook opened in JupyterLab in Chromium (driven by Playwright): Run All, no errors,
+# every widget and figure shown, every scrubber moved with keyboard and mouse.
+# Screenshots and logs of failures: artifacts/browser/.
+test-browser:
+	@test -x $(CHROMIUM) || { echo "make test-browser needs Chromium at $(CHROMIUM): install it with 'apt-get install chromium' (Debian/Ubuntu), or set CHROMIUM=/path/to/chromium"; exit 1; }
+	@$(MAKE) --no-print-directory $(BROWSER_STAMP)
+	BINRNN_BROWSER=1 BINRNN_CHROMIUM=$(CHROMIUM) $(PY) -m pytest -p no:xdist tests/browser
+
+# What Binder does, as far as this machine allows: a fresh venv with exactly environment.yml's
+# packages (pip, this machine's python3), then postBuild, then every notebook executed in it.
+binder-check:
+	PIP_CACHE_DIR=$(SCRATCH)/pip $(PYTHON) .ci/binder_check.py
+
+# Classroom mode (binrnn_helpers/classroom.py; docs/teaching-guide.md).
+.PHONY: slides student slides-metadata check-slides
+slides student slides-metadata check-slides: export JUPYTER_CONFIG_DIR := $(SCRATCH)/jupyter-config
+slides student slides-metadata check-slides: export JUPYTER_DATA_DIR := $(SCRATCH)/jupyter-data
+slides student slides-metadata check-slides: export PYTHONPYCACHEPREFIX := $(SCRATCH)/pycache
+# One reveal.js deck per notebook in build/slides/, everything it loads bundled beside it
+# (npm tarballs cached in build/.cache/npm), so the decks open and step through offline.
+slides: $(STAMP)
+	$(PY) -m binrnn_helpers.classroom slides $(NOTEBOOKS)
+
+# Student copies in build/student/notebooks/: no worked solutions, outputs cleared.
+student: $(STAMP)
+	rm -rf build/student
+	$(PY) -m binrnn_helpers.classroom student build/student $(NOTEBOOKS)
+
+# Write the slide types (slide / subslide / fragment / skip / notes) into the notebooks; only
+# cell metadata "slideshow" changes; idempotent.  Re-run after editing a notebook.  The check
+# after it reports cells too tall for any slide (for the notebook's author) without failing.
+slides-metadata: $(STAMP)
+	$(PY) -m binrnn_helpers.classroom assign-slides $(NOTEBOOKS)
+	-$(PY) -m binrnn_helpers.classroom check-slides $(NOTEBOOKS)
+
+check-slides: $(STAMP)
+	$(PY) -m binrnn_helpers.classroom check-slides $(NOTEBOOKS)

@@ -9,3 +9,5 @@ from .evaluation import (add, bit_accuracy, correct_sums, exhaustive_accuracy, l
 from .storage import load_params, save_params
 from . import exercises, series, style, widgets
 from . import show_start, show_encoding, show_forward, show_backprop, show_training
+from .analysis import Automaton, CarryProbe, carry_probe, extract_automaton
+from . import analysis, show_learned
