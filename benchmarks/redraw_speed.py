@@ -21,7 +21,8 @@ matplotlib.use("Agg")
 import binrnn_helpers as bh  # noqa: E402
 
 RESULTS = pathlib.Path(__file__).parent / "results" / "redraw_speed.json"
-MODULES = [bh.show_start, bh.show_encoding, bh.show_forward, bh.show_backprop, bh.show_training]
+MODULES = [bh.show_start, bh.show_encoding, bh.show_forward, bh.show_backprop, bh.show_training,
+           bh.show_learned]   # show_learned's frame retrains: its bar is 2 s, see retrain_speed.py
 
 
 def time_frame(frame, states, rounds):
@@ -38,9 +39,7 @@ def time_frame(frame, states, rounds):
 def main(argv):
     rounds = int(argv[argv.index("--rounds") + 1]) if "--rounds" in argv else 3
     rows = []
-    for module in MODULES + [m for m in (getattr(bh, "show_learned", None),) if m]:
-        if not hasattr(module, "example_frames"):
-            continue
+    for module in MODULES:
         for name, frame, states in module.example_frames():
             frame.update(*states[0])
             bh.widgets.figure_png(frame.fig)          # warm-up: fonts, caches

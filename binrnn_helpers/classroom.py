@@ -51,7 +51,7 @@ The assignment rules (``assign_slide_types``)
    saved output is chatter such as "not implemented yet") are ``skip``.
 3. A markdown cell that opens with "Think!" (a question beside a widget) is a ``fragment``: it
    appears on the next key press, after the room has looked at the figure.
-4. Any other cell continues the current subslide (``-``), unless adding it would take the
+4. Any other cell continues the current subslide (``""``, see ``CONTINUE``), unless adding it would take the
    subslide over ``HEIGHT_LIMIT``: then it starts a new ``subslide`` (a fragment that does not fit
    becomes a subslide too).  A cell taller than the limit is split in the deck, and the next cell
    continues after its last piece.
@@ -108,7 +108,10 @@ IMAGE_MAX = 540                      # the deck shows no figure taller than this
 IMAGE_WIDTH, IMAGE_PAD = 790, 56     # a figure is drawn this wide (scaled up or down), plus padding
 MATH_FACTOR = 1.3                    # a line with inline maths ($...$) is this much taller
 MD_SAFETY = 1.08                     # markdown measured up to this much taller than estimated
-SLIDE_TYPES = ("slide", "subslide", "fragment", "skip", "notes", "-")
+#: A cell that continues the current slide.  nbconvert reads "" and "-" alike; JupyterLab's own
+#: property editor writes ""; jupyterlab-slideshow (the live slideshow) shows "" and drops "-".
+CONTINUE = ""
+SLIDE_TYPES = ("slide", "subslide", "fragment", "skip", "notes", CONTINUE, "-")
 
 
 def png_size(data):
@@ -650,7 +653,7 @@ def assign_slide_types(nb):
             # Rule 4: a fragment keeps its reveal step only when it fits; otherwise a new subslide.
             kind, height = "subslide", h
         else:
-            kind, height = kind or "-", height + h
+            kind, height = kind or CONTINUE, height + h
         if len(pieces) > 1:   # the deck shows the rest of a tall cell on subslides of its own
             height = pieces[-1]
         started = True
@@ -982,7 +985,7 @@ def main(argv=None):
         for path in notebooks:
             changed = apply_slide_types(path)
             types = [slide_type(c) for c in read_notebook(path)["cells"]]
-            counts = ", ".join(f"{types.count(t)} {t}" for t in SLIDE_TYPES if types.count(t))
+            counts = ", ".join(f"{types.count(t)} {t or 'continue'}" for t in SLIDE_TYPES if types.count(t))
             print(f"{path.name}: {changed} cells changed; {counts}")
         return 0
     if args.command == "check-slides":

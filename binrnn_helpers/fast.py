@@ -7,6 +7,7 @@ not vanish when an output is confidently wrong), and stops as soon as the networ
 every pair *with a margin*, checked cheaply.  Everything else -- the network, its 304 weights,
 their initial values -- is the post's.
 """
+import functools
 import time
 from dataclasses import dataclass
 
@@ -20,6 +21,9 @@ BIT_ORDERS = ("lsb_first", "msb_first")
 #: hidden state that is only just right can drift over many steps (measured in benchmarks/).
 LONG_MARGIN = 0.35
 _BIT_PAIRS = np.array([[0, 0], [0, 1], [1, 0], [1, 1]])      # the four possible (a_t, b_t)
+_ADAM_RATES = np.array([[0.5], [0.1]], np.float32)          # 1 - beta1, 1 - beta2
+_ONE, _EIGHTY = np.array(1, np.float32), np.array(80, np.float32)   # 0-d: cheaper than 1, 80
+_DRAW_BLOCK = 32                                             # minibatches drawn per randint call
 
 
 @dataclass
@@ -81,63 +85,74 @@ def train_fast(hidden_size=16, seed=0, *, learning_rate=0.2, batch_size=64, max_
         raise TypeError(f"on_step must be callable or None, got {type(on_step).__name__}")
 
     # All weights live in one flat float32 vector (so Adam is a few whole-vector operations);
-    # U, W, V (and gU, gW, gV) are views into it.
+    # U, W, V are views into it, nU, nW, nV into its negative, gU, gW, gV into the gradient.
     init = _draw_params(np.random.RandomState(seed), H)
     theta = np.concatenate([init.U.ravel(), init.W.ravel(), init.V.ravel()]).astype(np.float32)
-    grad, m, v = np.zeros_like(theta), np.zeros_like(theta), np.zeros_like(theta)
-    (U, W, V), (gU, gW, gV) = _split(theta, H), _split(grad, H)
+    neg = np.empty_like(theta)                        # -theta: the forward pass works on -z
+    grads = np.zeros((2, len(theta)), np.float32)     # [gradient, gradient**2]
+    moments = np.zeros_like(grads)                    # Adam's [m, v]
+    (U, W, V), (nU, nW, nV), (gU, gW, gV) = _split(theta, H), _split(neg, H), _split(grads[0], H)
 
-    X, Y = _in_order(*addition_batch(*_prefix_tree_pairs(T, bit_order), T), bit_order)
-    X, Y = X.astype(np.float32), Y.astype(np.float32)           # every pair, (T, N, 2) and (T, N)
-    long_x, long_y = _in_order(*_long_sums(), bit_order)
+    X, Y = _all_pairs(T, bit_order)                   # every pair, (T, N, 2) and (T, N), read-only
+    long_x, long_y = _long_check_sums(bit_order)
     draw = np.random.RandomState([seed, 1])
     hard = np.zeros(0, int)                  # pairs the last full check found inside the margin
     next_check = 0
     hs = np.zeros((T + 1, B, H), np.float32)          # hs[0] = 0, hs[t+1] = hidden state after step t
-    dz = np.zeros((T + 1, B, H), np.float32)          # dL/d(hidden pre-activation); dz[T] = 0
+    dz = np.zeros((T, B, H), np.float32)              # dL/d(hidden pre-activation) at each step
+    tmp = np.empty((B, H), np.float32)                # one step's h @ W or dz @ W.T
     steps, losses, check_steps, accuracy = [], [], [], []
     converged, message = False, f"not converged: the step limit max_steps={max_steps} was reached"
     for step in range(max_steps + 1):
         if on_step is not None and on_step(step, _to_params(U, W, V)):
             message = f"stopped by on_step after {step} updates"
             break
-        idx = draw.randint(X.shape[1], size=B)
+        if step % _DRAW_BLOCK == 0:                   # 32 minibatches, the same as 32 calls
+            indices = draw.randint(X.shape[1], size=(_DRAW_BLOCK, B))
+        idx = indices[step % _DRAW_BLOCK]
         idx[:len(hard)] = hard                         # replay the pairs the last check caught
-        x, y = X[:, idx], Y[:, idx]
-        xu = x @ U                                     # input projections, all steps at once
+        x, y = X.take(idx, axis=1), Y.take(idx, axis=1)
+        np.negative(theta, out=neg)
+        np.matmul(x, nU, out=hs[1:])                   # -(input projections), all steps at once
         for t in range(T):                             # forward: the recurrence
-            _sigmoid(xu[t] + hs[t] @ W, out=hs[t + 1])
+            if t:                                      # (hs[0] = 0: nothing to add at t = 0)
+                hs[t + 1] += np.matmul(hs[t], nW, out=tmp)
+            _sigmoid_neg(hs[t + 1])
         h = hs[1:]
-        err = _sigmoid(h @ V)[..., 0] - y              # (T, B): o - y, also dL/dz_out for cross-entropy
+        err = _sigmoid_neg(h @ nV)[..., 0]             # (T, B): the outputs o ...
+        err -= y                                       # ... minus y: dL/dz_out for cross-entropy
         steps.append(step)
         losses.append(0.5 * float(np.vdot(err, err)) / B)
         if step == max_steps:
             break
-        if np.abs(err).max() <= 0.45 - margin and step >= next_check:   # cheap test, then the full one
-            o = _exhaustive_outputs(U, W, V, T, bit_order)
-            hard = np.flatnonzero((np.abs(o - Y) > 0.5 - margin).any(axis=0))[:B // 2]
+        if step >= next_check and np.abs(err).max() <= 0.45 - margin:   # cheap test, then the full one
+            acc, outside = _exhaustive_check(U, W, V, Y, bit_order, margin)
+            hard = np.flatnonzero(outside)[:B // 2]
             check_steps.append(step)
-            accuracy.append(_accuracy(o, Y))
+            accuracy.append(acc)
             if len(hard) == 0 and _within_margin(U, W, V, long_x, long_y, LONG_MARGIN):
                 converged, message = True, f"converged after {step} updates"
                 break
             next_check = step + 5                      # a failed check: train a little first
         err /= B                                       # gradient of the mean loss over the batch
-        from_output = err[..., None] * V[:, 0]         # (T, B, H): dL/dh_t through the output
+        np.multiply(err[..., None], V[:, 0], out=dz)   # (T, B, H): dL/dh_t through the output
         slope = h * (1 - h)
-        for t in reversed(range(T)):                   # backward through time
-            np.multiply(dz[t + 1] @ W.T + from_output[t], slope[t], out=dz[t])
-        d = dz[:T].reshape(-1, H)                      # each gradient: one product over all steps
+        dz[T - 1] *= slope[T - 1]
+        for t in reversed(range(T - 1)):               # backward through time
+            dz[t] += np.matmul(dz[t + 1], W.T, out=tmp)
+            dz[t] *= slope[t]
+        d = dz.reshape(-1, H)                          # each gradient: one product over all steps
         np.matmul(x.reshape(-1, 2).T, d, out=gU)
         np.matmul(hs[:T].reshape(-1, H).T, d, out=gW)
         np.matmul(h.reshape(-1, H).T, err.reshape(-1, 1), out=gV)
-        n = step + 1                                   # Adam, beta1 = 0.5, beta2 = 0.9
-        m += 0.5 * (grad - m)
-        v += 0.1 * (grad * grad - v)
+        n = step + 1                                   # Adam, beta1 = 0.5, beta2 = 0.9:
+        np.multiply(grads[0], grads[0], out=grads[1])
+        moments += _ADAM_RATES * (grads - moments)     # m += 0.5 (g - m), v += 0.1 (g**2 - v)
+        m, v = moments
         theta -= (learning_rate * np.sqrt(1 - 0.9**n) / (1 - 0.5**n)) * m / (np.sqrt(v) + 1e-8)
     if not check_steps or check_steps[-1] != step:    # step = the number of updates made
         check_steps.append(step)
-        accuracy.append(_accuracy(_exhaustive_outputs(U, W, V, T, bit_order), Y))
+        accuracy.append(_exhaustive_check(U, W, V, Y, bit_order, margin)[0])
     return _to_params(U, W, V), History(steps, losses, check_steps, accuracy, converged,
                                          time.perf_counter() - start, message)
 
@@ -150,18 +165,39 @@ def _to_params(U, W, V):
     return Params(U.astype(np.float64), W.astype(np.float64), V.astype(np.float64))
 
 
-def _sigmoid(z, out=None):
-    """1 / (1 + exp(-z)) in place; z is capped at -80 so exp never overflows (sigmoid(-80) = 2e-35)."""
-    out = np.negative(z, out=out)
-    np.minimum(out, 80.0, out=out)
-    np.exp(out, out=out)
-    out += 1
-    return np.reciprocal(out, out=out)
+def _sigmoid_neg(nz):
+    """sigmoid(z) = 1 / (1 + exp(-z)), written over ``nz``, which holds -z (so no negation pass);
+    -z is capped at 80 so exp never overflows (sigmoid(-80) = 2e-35)."""
+    np.minimum(nz, _EIGHTY, out=nz)
+    np.exp(nz, out=nz)
+    np.add(nz, _ONE, out=nz)
+    return np.reciprocal(nz, out=nz)
 
 
 def _in_order(x, y, bit_order):
     """Time-major arrays as fed to the network: reversed in time for "msb_first"."""
     return (x, y) if bit_order == "lsb_first" else (x[::-1], y[::-1])
+
+
+@functools.lru_cache(maxsize=4)
+def _all_pairs(T, bit_order):
+    """Every pair in ``_prefix_tree_pairs`` order, as fed to the network: (T, N, 2) inputs and
+    (T, N) targets, float32, read-only.  Built once and kept (1.5 MB for 8 bits)."""
+    x, y = _in_order(*addition_batch(*_prefix_tree_pairs(T, bit_order), T), bit_order)
+    return _frozen(x), _frozen(y)
+
+
+@functools.lru_cache(maxsize=2)
+def _long_check_sums(bit_order):
+    """``_long_sums()`` as fed to the network, read-only (built once per bit order)."""
+    x, y = _in_order(*_long_sums(), bit_order)
+    return _frozen(x), _frozen(y)
+
+
+def _frozen(a):
+    a = np.ascontiguousarray(a, np.float32)
+    a.flags.writeable = False
+    return a
 
 
 def _positions(T, bit_order):
@@ -184,29 +220,52 @@ def _prefix_tree_pairs(T, bit_order):
     return a, b
 
 
-def _exhaustive_outputs(U, W, V, T, bit_order):
-    """Outputs (T, N) for every pair in ``_prefix_tree_pairs`` order, computed on the prefix tree.
+def _prefix_tree_outputs(U, W, V, T, bit_order):
+    """The outputs for every pair, computed on the prefix tree: a list of T arrays.
 
     After t steps the hidden state depends only on the t bit pairs read so far, so step t needs
-    one row per distinct prefix, not one per pair: ~21,800 rows for 8 bits instead of 131,072.
+    one row per distinct prefix, not one per pair: 38,228 rows in all for 8 bits (the last two
+    steps 16,384 each) instead of 131,072.  Pair i of ``_prefix_tree_pairs`` gets step t's output
+    ``outs[t][i % len(outs[t])]``.
     """
+    nU, nW, nV = -U, -W, -V                              # work on -z, as in train_fast
     h, outs = np.zeros((1, len(W)), np.float32), []
     for p in _positions(T, bit_order):
-        xu = _bits_at(p, T).astype(np.float32) @ U                          # (k, H)
-        h = _sigmoid(xu[:, None, :] + _matmul(h, W)).reshape(-1, len(W))    # (k * prefixes, H)
-        outs.append(_sigmoid(_matmul(h, V))[:, 0])
+        nz, nxu = _matmul(h, nW)[None], _bits_at(p, T).astype(np.float32) @ nU
+        if nxu.any():                                    # (the top bits (0, 0) add nothing)
+            nz = nxu[:, None, :] + nz                    # (k, prefixes, H): -z
+        h = _sigmoid_neg(nz).reshape(-1, len(W))         # (k * prefixes, H)
+        outs.append(_sigmoid_neg(_matmul(h, nV))[:, 0])
+    return outs
+
+
+def _exhaustive_outputs(U, W, V, T, bit_order):
+    """Outputs (T, N) for every pair in ``_prefix_tree_pairs`` order, computed on the prefix tree
+    (38,228 rows for 8 bits, see ``_prefix_tree_outputs``) and repeated out to one column per pair."""
+    outs = _prefix_tree_outputs(U, W, V, T, bit_order)
     return np.stack([np.tile(o, len(outs[-1]) // len(o)) for o in outs])
+
+
+def _exhaustive_check(U, W, V, Y, bit_order, margin):
+    """(accuracy, outside) on every pair: the fraction of pairs with every output bit on the right
+    side of 0.5, and a boolean (N,) mask of the pairs with some output off by more than 0.5 - margin.
+    Y: the (T, N) targets of ``_all_pairs``.  No (T, N) array of outputs is built."""
+    T, N = Y.shape
+    outside, wrong = np.zeros(N, bool), np.zeros(N, bool)
+    for o, y in zip(_prefix_tree_outputs(U, W, V, T, bit_order), Y):
+        y = y.reshape(-1, len(o))            # pair i is row i // len(o), column i % len(o): no copy
+        outside |= (np.abs(o - y) > 0.5 - margin).ravel()
+        wrong |= ((o > 0.5) != (y > 0.5)).ravel()
+    return (N - np.count_nonzero(wrong)) / N, outside
 
 
 def _matmul(h, M, rows=1024):
     """h @ M in slices of ``rows`` rows: bigger products make OpenBLAS start threads, which is
     many times slower than one thread on a busy 2-core machine."""
-    return np.concatenate([h[i:i + rows] @ M for i in range(0, len(h), rows)])
-
-
-def _accuracy(outputs, targets):
-    """Fraction of pairs (columns) with every output bit on the right side of 0.5."""
-    return float(((outputs > 0.5) == (targets > 0.5)).all(axis=0).mean())
+    out = np.empty((len(h), M.shape[1]), np.float32)
+    for i in range(0, len(h), rows):
+        np.matmul(h[i:i + rows], M, out=out[i:i + rows])
+    return out
 
 
 def _long_sums(n=200, bits=100, seed=99):
@@ -237,10 +296,20 @@ def _long_sums(n=200, bits=100, seed=99):
 
 
 def _within_margin(U, W, V, x, y, margin):
-    """Is every output on the sums x, y (time-major) on the right side of 0.5 by ``margin``?"""
-    xu, h = x @ U, np.zeros((x.shape[1], len(W)), np.float32)
-    for t in range(len(x)):
-        h = _sigmoid(xu[t] + h @ W)
-        if np.abs(_sigmoid(h @ V)[:, 0] - y[t]).max() > 0.5 - margin:
+    """Is every output on the sums x, y (time-major) on the right side of 0.5 by ``margin``?
+
+    Checked after 1, 3, 7, 15, ... steps: a network that fails mostly fails within the first few
+    steps, so this stops early, yet checks the outputs of many steps with one comparison."""
+    nU, nW, nV = -U, -W, -V                              # work on -z, as in train_fast
+    h, start = np.zeros((x.shape[1], len(W)), np.float32), 0
+    while start < len(x):
+        stop = min(2 * start + 1, len(x))
+        hs = x[start:stop] @ nU                          # (steps, M, H): -(input projections)
+        for t in range(len(hs)):
+            hs[t] += (hs[t - 1] if t else h) @ nW
+            _sigmoid_neg(hs[t])
+        o = _sigmoid_neg(hs @ nV)[..., 0]                # (steps, M)
+        if np.abs(o - y[start:stop]).max() > 0.5 - margin:
             return False
+        h, start = hs[-1], stop
     return True

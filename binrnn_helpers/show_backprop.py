@@ -403,7 +403,7 @@ class BackwardStepFrame:
         self.label = str(label)
         st, T, H = self.steps, WIDTH, params.hidden_size
         c = style.COLORS
-        self.fig = fig = Figure(figsize=(10, 5.7), dpi=80, layout="constrained")
+        self.fig = fig = Figure(figsize=(10, 5.5), dpi=80, layout="constrained")
         gs = GridSpec(2, 3, figure=fig, height_ratios=[1, 2.3], width_ratios=[1.45, 1, 1.15])
         self.ax_heat = fig.add_subplot(gs[1, 0])
         self.ax_out = fig.add_subplot(gs[0, 0], sharex=self.ax_heat)

@@ -66,7 +66,7 @@ def test_a_short_slide_is_not_split():
     nb = as_dict(new_notebook(cells=[new_markdown_cell("# Title"), new_markdown_cell("## A slide"),
                                      new_code_cell("x = 1"), figure_cell(200),
                                      new_markdown_cell("What the figure shows.")]))
-    assert C.assign_slide_types(nb) == ["slide", "slide", "-", "-", "-"]
+    assert C.assign_slide_types(nb) == ["slide", "slide", "", "", ""]
 
 
 def test_a_tall_image_starts_a_new_subslide():
@@ -75,7 +75,7 @@ def test_a_tall_image_starts_a_new_subslide():
                                      figure_cell(350, width=C.IMAGE_WIDTH),
                                      new_markdown_cell("Caption.")]))
     types = C.assign_slide_types(nb)
-    assert types == ["slide", "-", "subslide", "-"]
+    assert types == ["slide", "", "subslide", ""]
     for cell, kind in zip(nb["cells"], types):
         cell["metadata"]["slideshow"] = {"slide_type": kind}
     assert C.check_notebook(nb) == []
@@ -97,7 +97,7 @@ def test_headings_solutions_and_self_checks():
         new_code_cell("check(f)", metadata={"tags": ["self-check"]}),
         new_markdown_cell("**Worked solution** (folded below)"), solution,
         new_markdown_cell("> **Think!** Why?")]))
-    assert C.assign_slide_types(nb) == ["slide", "slide", "subslide", "-", "skip", "skip", "notes",
+    assert C.assign_slide_types(nb) == ["slide", "slide", "subslide", "", "skip", "skip", "notes",
                                         "fragment"]
 
 
@@ -131,7 +131,7 @@ def test_assign_slides_changes_only_slide_metadata_and_is_idempotent(tmp_path):
     before = json.loads(path.read_text())
     assert C.apply_slide_types(path) == 3
     after = json.loads(path.read_text())
-    assert [c["metadata"]["slideshow"]["slide_type"] for c in after["cells"]] == ["slide", "-", "-"]
+    assert [c["metadata"]["slideshow"]["slide_type"] for c in after["cells"]] == ["slide", "", ""]
     for c in after["cells"]:
         del c["metadata"]["slideshow"]
     assert after == before

@@ -81,6 +81,62 @@ def test_prefix_tree_outputs_match_the_plain_forward_pass():
                                    bh.forward(params, x).output, atol=2e-6)
 
 
+def _nets():
+    """Networks at several stages of training, float32 (U, W, V): untrained, partly trained, trained."""
+    nets = [bh.init_params(16, seed=2)] + [bh.train_fast(seed=0, max_steps=k)[0] for k in (60, 112, 3000)]
+    return [tuple(getattr(p, n).astype(np.float32) for n in "UWV") for p in nets]
+
+
+def test_exhaustive_check_matches_the_full_outputs():
+    for order in fast.BIT_ORDERS:
+        _, Y = fast._all_pairs(8, order)
+        for U, W, V in _nets():
+            o = fast._exhaustive_outputs(U, W, V, 8, order)                       # (T, N)
+            acc, outside = fast._exhaustive_check(U, W, V, Y, order, 0.25)
+            assert acc == float(((o > 0.5) == (Y > 0.5)).all(axis=0).mean())
+            assert np.array_equal(outside, (np.abs(o - Y) > 0.25).any(axis=0))
+
+
+def test_long_check_matches_a_plain_loop():
+    x, y = fast._long_check_sums("lsb_first")
+    seen = set()
+    for U, W, V in _nets():
+        h, worst = np.zeros((x.shape[1], 16), np.float32), 0.0
+        for t in range(len(x)):                          # every step, one at a time, in float32
+            h = 1 / (1 + np.exp(-(x[t] @ U + h @ W)))
+            worst = max(worst, float(np.abs(1 / (1 + np.exp(-(h @ V)))[:, 0] - y[t]).max()))
+        for margin in (0.2, 0.35, 0.45):
+            ok = fast._within_margin(U, W, V, x, y, margin)
+            assert ok == (worst <= 0.5 - margin)
+            seen.add(ok)
+    assert seen == {True, False}
+
+
+def test_huge_weights_give_no_overflow():
+    """Large weights make exp(-z) overflow unless z is clamped; the tests turn warnings into errors."""
+    params = bh.init_params(16, seed=2)
+    U, W, V = (100 * getattr(params, n).astype(np.float32) for n in "UWV")
+    x, _ = bh.addition_batch(*fast._prefix_tree_pairs(8, "lsb_first"), 8)
+    big = bh.Params(U.astype(np.float64), W.astype(np.float64), V.astype(np.float64))
+    np.testing.assert_allclose(fast._exhaustive_outputs(U, W, V, 8, "lsb_first"), bh.forward(big, x).output,
+                               atol=0.05)                    # weights this large amplify float32 rounding
+    _, history = bh.train_fast(seed=0, learning_rate=10.0, max_steps=50)      # weights grow fast
+    assert not history.converged and np.isfinite(history.loss).all()
+
+
+def test_tables_are_built_once_and_read_only():
+    for order in fast.BIT_ORDERS:
+        for table in fast._all_pairs(8, order) + fast._long_check_sums(order):
+            assert not table.flags.writeable and table.dtype == np.float32
+        assert fast._all_pairs(8, order)[0] is fast._all_pairs(8, order)[0]
+
+
+def test_minibatches_drawn_in_blocks_are_the_same_numbers():
+    one_by_one = np.random.RandomState([3, 1])
+    block = np.random.RandomState([3, 1]).randint(16384, size=(fast._DRAW_BLOCK, 64))
+    assert np.array_equal(block, [one_by_one.randint(16384, size=64) for _ in range(fast._DRAW_BLOCK)])
+
+
 @pytest.mark.parametrize("kwargs, exc, message", [
     ({"hidden_size": 0}, ValueError, "hidden_size must be >= 1"),
     ({"seed": 1.5}, TypeError, "seed must be an integer"),
