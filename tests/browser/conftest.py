@@ -1,10 +1,11 @@
-"""Fixtures of the browser test: one JupyterLab server and one Chromium for all the notebooks.
+"""Fixtures of the browser test: one JupyterLab server and one Chromium for the whole session.
 
 These tests need Chromium and the ``browser`` extra; ``make test-browser`` provides both and sets
 BINRNN_BROWSER=1.  Without it (plain ``make test`` / ``pytest tests``) this folder is not collected.
 """
 import os
 import pathlib
+import time
 
 import pytest
 
@@ -16,28 +17,59 @@ if os.environ.get("BINRNN_BROWSER") != "1":
 
 #: One line per notebook, filled by the test, printed at the end of the run.
 SUMMARY = []
+#: Every step with its time since the session started, written to artifacts/browser/timeline.log.
+TIMELINE = []
+_T0 = time.monotonic()
 
 
-# Module scope: the server and the browser end with the module that uses them, so another test
-# file here may start its own Playwright (two sync Playwrights cannot run at once).
-@pytest.fixture(scope="module")
-def lab():
+def trace(what):
+    TIMELINE.append(f"{time.monotonic() - _T0:7.2f}  {what}")
+
+
+# Session scope: one JupyterLab server, one Playwright and one Chromium for every test file here
+# (starting them takes 10-15 s on 2 cores); each test file opens its own tabs in that Chromium.
+@pytest.fixture(scope="session")
+def playwright_sync():
+    """The one sync Playwright of the session (two cannot run at once)."""
+    from playwright.sync_api import sync_playwright
+
+    with sync_playwright() as p:
+        yield p
+
+
+@pytest.fixture(scope="session")
+def browser_context(playwright_sync):
+    from .lab import chromium
+
+    with chromium(playwright_sync) as context:
+        context.set_default_timeout(60_000)
+        trace("Chromium started")
+        yield context
+
+
+@pytest.fixture(scope="session")
+def lab_server():
+    """JupyterLab, launched and not waited for (``lab`` waits)."""
     from .lab import LabServer
 
     ARTIFACTS.mkdir(parents=True, exist_ok=True)
-    with LabServer(ARTIFACTS / "jupyterlab.log") as server:
+    server = LabServer(ARTIFACTS / "jupyterlab.log")
+    try:
+        server.launch()
+        trace("JupyterLab launched")
         yield server
+    finally:
+        trace("stopping JupyterLab")
+        server.stop()
+        trace("JupyterLab stopped")
 
 
-@pytest.fixture(scope="module")
-def browser_context():
-    from playwright.sync_api import sync_playwright
-
-    from .lab import chromium
-
-    with sync_playwright() as p, chromium(p) as context:
-        context.set_default_timeout(60_000)
-        yield context
+@pytest.fixture(scope="session")
+def lab(lab_server, browser_context):
+    """JupyterLab answering on ``lab.url``; Chromium is started while the server starts."""
+    lab_server.wait_ready()
+    trace("JupyterLab answers")
+    return lab_server
 
 
 class LabPage:
@@ -58,9 +90,10 @@ class LabPage:
         self.page.locator('.lm-MenuBar-itemLabel:text-is("File")').wait_for(timeout=180_000)
         self.page.locator("#jp-main-statusbar").wait_for(timeout=180_000)
         self.ready = True
+        trace("JupyterLab loaded in Chromium")
 
 
-@pytest.fixture(scope="module")
+@pytest.fixture(scope="session")
 def lab_page(lab, browser_context):
     page = LabPage(lab, browser_context)
     yield page
@@ -72,7 +105,32 @@ def summary():
     return SUMMARY
 
 
+#: Background jobs started when the tests are collected (deck.py's deck build), by name.
+BACKGROUND = {}
+
+
+def pytest_collection_finish(session):
+    """Start building test_slides.py's deck now, in the background (see deck.py), when a test
+    that uses it is to run."""
+    if session.config.option.collectonly or "deck" in BACKGROUND:
+        return
+    if any("deck" in getattr(item, "fixturenames", ()) for item in session.items):
+        from .deck import BackgroundBuild, have_vendor
+
+        if have_vendor():
+            BACKGROUND["deck"] = BackgroundBuild(ARTIFACTS / "deck")
+            trace("deck build started (in the background)")
+
+
+def pytest_sessionfinish(session):
+    for job in BACKGROUND.values():
+        job.stop()
+
+
 def pytest_terminal_summary(terminalreporter):
+    if TIMELINE:
+        ARTIFACTS.mkdir(parents=True, exist_ok=True)
+        (ARTIFACTS / "timeline.log").write_text("\n".join(TIMELINE) + "\n", encoding="utf-8")
     if SUMMARY:
         terminalreporter.section("what the browser test saw")
         for line in SUMMARY:

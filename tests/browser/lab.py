@@ -16,6 +16,7 @@ import socket
 import subprocess
 import sys
 import tempfile
+import threading
 import time
 import urllib.error
 import urllib.request
@@ -36,6 +37,17 @@ LAB_SETTINGS = {
 }
 
 
+def bytecode_env():
+    """os.environ, but with PYTHONPYCACHEPREFIX set (``make test-browser`` sets it), without
+    PYTHONDONTWRITEBYTECODE: the bytecode then goes to that scratch folder, never beside the
+    sources, and is reused.  Both set, every Python process (the server, each kernel) would
+    compile every module it imports from source, every time: 2-3 s more for each."""
+    env = dict(os.environ)
+    if env.get("PYTHONPYCACHEPREFIX"):
+        env.pop("PYTHONDONTWRITEBYTECODE", None)
+    return env
+
+
 def free_port():
     with socket.socket() as s:
         s.bind(("127.0.0.1", 0))
@@ -52,14 +64,21 @@ class LabServer:
         self.log_path = pathlib.Path(log_path)
         self.startup_timeout = startup_timeout
         self.proc = None
+        self._ready = False
+        self._starting = []     # threads creating sessions (start_kernel_for)
 
     def start(self):
+        """Launch the server and wait until it answers."""
+        return self.launch().wait_ready()
+
+    def launch(self):
+        """Launch the server without waiting for it (``wait_ready`` does)."""
         settings = self.tmp / "settings"
         for name, value in LAB_SETTINGS.items():
             path = settings / name
             path.parent.mkdir(parents=True, exist_ok=True)
             path.write_text(json.dumps(value))
-        env = dict(os.environ,
+        env = dict(bytecode_env(),
                    JUPYTER_CONFIG_DIR=str(self.tmp / "config"),
                    JUPYTER_RUNTIME_DIR=str(self.tmp / "runtime"),
                    JUPYTERLAB_SETTINGS_DIR=str(settings),
@@ -82,7 +101,14 @@ class LabServer:
         self.proc = subprocess.Popen(cmd, cwd=ROOT, env=env, stdin=subprocess.DEVNULL,
                                      stdout=self._log, stderr=subprocess.STDOUT,
                                      start_new_session=True)
-        deadline = time.monotonic() + self.startup_timeout
+        self._launched = time.monotonic()
+        return self
+
+    def wait_ready(self):
+        """Wait until the launched server answers (every 0.1 s, up to ``startup_timeout``)."""
+        if self._ready:
+            return self
+        deadline = self._launched + self.startup_timeout
         while True:
             if self.proc.poll() is not None:
                 raise RuntimeError(f"jupyter lab exited with code {self.proc.returncode} while "
@@ -90,26 +116,68 @@ class LabServer:
             try:
                 with urllib.request.urlopen(self.url + "/api/status", timeout=5) as r:
                     if r.status == 200:
+                        self._ready = True
                         return self
             except (OSError, urllib.error.URLError):
                 pass
             if time.monotonic() > deadline:
                 raise RuntimeError(f"jupyter lab did not answer on {self.url} within "
                                    f"{self.startup_timeout} s; its log: {self.log_path}")
-            time.sleep(0.5)
+            time.sleep(0.1)
 
-    def api(self, method, path):
-        req = urllib.request.Request(self.url + path, method=method)
+    def api(self, method, path, body=None):
+        self.wait_ready()
+        data = None if body is None else json.dumps(body).encode()
+        req = urllib.request.Request(self.url + path, method=method, data=data,
+                                     headers={"Content-Type": "application/json"})
         with urllib.request.urlopen(req, timeout=30) as r:
             body = r.read()
         return json.loads(body) if body else None
 
-    def shutdown_kernels(self):
-        """Shut every kernel down through the server (what closing a notebook would do)."""
-        with contextlib.suppress(OSError, urllib.error.URLError):
-            for kernel in self.api("GET", "/api/kernels"):
+    def start_kernel_for(self, notebook):
+        """Start the kernel of ``notebook`` (a path) now, in the background, as JupyterLab does
+        when it opens a notebook: a session for that path (POST /api/sessions).  JupyterLab,
+        opening the notebook later, is given that session and its kernel instead of a new one,
+        so the kernel's start-up (seconds of CPU) overlaps what the test does meanwhile."""
+        path = pathlib.Path(notebook).resolve()
+        kernel = json.loads(path.read_text(encoding="utf-8")).get("metadata", {}).get(
+            "kernelspec", {}).get("name", "python3")
+        body = {"path": path.relative_to(ROOT).as_posix(), "type": "notebook",
+                "name": path.name, "kernel": {"name": kernel}}
+
+        def post():
+            with contextlib.suppress(OSError, urllib.error.URLError, RuntimeError):
+                self.api("POST", "/api/sessions", body)   # failing: JupyterLab starts one
+
+        thread = threading.Thread(target=post, daemon=True)
+        thread.start()
+        self._starting.append(thread)
+
+    def shutdown_kernels(self, keep=(), background=False):
+        """Shut every kernel down through the server (what closing a notebook would do), but
+        those of the sessions of the notebooks in ``keep`` (paths; see ``start_kernel_for``).
+        With ``background``, the kernels are listed now and shut down in a thread."""
+        if not self._ready:
+            return      # it never answered: it started no kernel
+        while self._starting:       # sessions being created: their kernels must be listed as such
+            self._starting.pop().join(timeout=60)
+        keep = {pathlib.Path(p).resolve().relative_to(ROOT).as_posix() for p in keep}
+        try:
+            kept = {s["kernel"]["id"] for s in self.api("GET", "/api/sessions")
+                    if s.get("path") in keep and s.get("kernel")}
+            ids = [k["id"] for k in self.api("GET", "/api/kernels") if k["id"] not in kept]
+        except (OSError, urllib.error.URLError):
+            return
+
+        def shut_down():
+            for kernel in ids:
                 with contextlib.suppress(OSError, urllib.error.URLError):
-                    self.api("DELETE", f"/api/kernels/{kernel['id']}")
+                    self.api("DELETE", f"/api/kernels/{kernel}")
+
+        if background:
+            threading.Thread(target=shut_down, daemon=True).start()
+        else:
+            shut_down()
 
     def _own_kernel_pids(self):
         """Kernel processes this server started: their command line names our runtime folder."""

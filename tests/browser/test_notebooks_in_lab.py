@@ -13,6 +13,15 @@ is changed and changed back; every change must change what the widget shows (the
 and the text line), and every way back must restore exactly the first frame and text.  Widgets are
 found in the page, so a new notebook or a new scrubber is covered without editing this file.
 
+Speed (the whole browser test must stay well under 3 minutes on 2 cores): every wait is a condition
+checked inside the page every 20-50 ms (one round trip per wait, no fixed sleeps); JupyterLab is
+loaded once for all the notebooks; each notebook's kernel is started while the one before is still
+in use, and closing a notebook overlaps opening the next.  A widget's redraws are not waited out:
+a change is seen the moment the widget shows something else than its first frame and text, and a
+way back is seen when it shows exactly its first frame, text and values again, which only the last
+of the updates sent can show.  The summary at the end gives each notebook's phases, and
+artifacts/browser/timeline.log every step.
+
 On failure a screenshot and the page's console log are saved in artifacts/browser/ and named in
 the failure message; the server's log (kernel errors included) is artifacts/browser/jupyterlab.log.
 """
@@ -22,8 +31,9 @@ import re
 import time
 
 import pytest
+from playwright.sync_api import TimeoutError as PlaywrightTimeout
 
-from .conftest import ARTIFACTS, ROOT
+from .conftest import ARTIFACTS, ROOT, trace
 
 # BINRNN_BROWSER_NOTEBOOKS: another glob under the repository (e.g. a scratch copy of a notebook
 # in the git-ignored artifacts/ folder, to see the test fail on a deliberately broken widget).
@@ -33,6 +43,7 @@ NOTEBOOKS = sorted(ROOT.glob(os.environ.get("BINRNN_BROWSER_NOTEBOOKS",
 RUN_ALL_TIMEOUT = 300     # s; a notebook runs in seconds, but the machine may be busy
 WIDGET_TIMEOUT = 60       # s; for widgets and figures to appear after the run
 CHANGE_TIMEOUT = 30       # s; for a widget to redraw after a control moved
+POLL_MS = 50              # how often a condition on the whole notebook is checked in the page
 
 STDERR = "application/vnd.jupyter.stderr"
 WIDGET_VIEW = "application/vnd.jupyter.widget-view+json"
@@ -62,6 +73,8 @@ PAGE_STATE = """() => {
   if (!panel) return null;
   const toolbar = panel.querySelector('.jp-NotebookPanel-toolbar');
   return {
+    tab: document.querySelector(`.lm-TabBar-tab[data-id="${panel.id}"]`)?.textContent ?? null,
+    panels: document.querySelectorAll('.jp-NotebookPanel').length,
     status: panel.querySelector('.jp-Notebook-ExecutionIndicator')?.dataset.status ?? null,
     toolbar: toolbar ? toolbar.textContent : '',
     cells: Array.from(panel.querySelectorAll('.jp-Notebook .jp-Cell')).map(c => {
@@ -108,45 +121,140 @@ FIND_BOXES = """() => {
   return {boxes, orphans};
 }"""
 
-# What one box shows: its text line, a digest of its frame's PNG bytes (the <img> src is a fresh
-# blob: URL at every redraw, so the bytes are compared, not the URL) and its controls' values.
-BOX_STATE = """async (id) => {
-  const box = document.querySelector(`[data-binrnn-box="${id}"]`);
-  if (!box) return null;
-  const text = box.querySelector(':scope > .binrnn-text');
-  const img = box.querySelector(':scope > .binrnn-frame');
-  let frame = 'none';
-  if (img) {
-    if (!img.src) frame = 'empty';
-    else {
-      try {
-        const bytes = await (await fetch(img.src)).arrayBuffer();
-        const digest = new Uint8Array(await crypto.subtle.digest('SHA-256', bytes));
-        frame = Array.from(digest.slice(0, 8)).map(b => b.toString(16).padStart(2, '0')).join('')
-                + ` (${bytes.byteLength} bytes)`;
-      } catch (e) { frame = null; }   // the blob was replaced while we read it: read again
-    }
-  }
-  const values = [
-    ...Array.from(box.querySelectorAll('.widget-slider .noUi-handle'))
-        .map(h => h.getAttribute('aria-valuenow')),
-    ...Array.from(box.querySelectorAll('.widget-toggle-buttons'))
-        .map(t => Array.from(t.querySelectorAll('button')).findIndex(b => b.classList.contains('mod-active'))),
-    ...Array.from(box.querySelectorAll('.widget-dropdown select')).map(s => s.value),
-    ...Array.from(box.querySelectorAll('.widget-checkbox input[type=checkbox]')).map(c => c.checked),
-    ...Array.from(box.querySelectorAll('.widget-text input')).map(t => t.value),
-  ];
-  return {text: text ? text.textContent : null, frame, values,
-          drawn: img ? (img.complete && img.naturalWidth > 0) : true};
-}"""
-
-
-KERNEL_STATE = """() => {
+# Conditions waited for in the page (page.wait_for_function, checked every POLL_MS): cheap reads
+# of the DOM; the full PAGE_STATE is read once they hold, and checked again in Python.
+_PANEL = """
   const panel = document.querySelector('.jp-NotebookPanel:not(.lm-mod-hidden)');
-  if (!panel) return null;
-  const toolbar = panel.querySelector('.jp-NotebookPanel-toolbar');
-  return {status: panel.querySelector('.jp-Notebook-ExecutionIndicator')?.dataset.status ?? null,
-          toolbar: toolbar ? toolbar.textContent : ''};
+  const toolbar = panel?.querySelector('.jp-NotebookPanel-toolbar')?.textContent ?? '';
+  const ready = !!panel
+      && panel.querySelector('.jp-Notebook-ExecutionIndicator')?.dataset.status === 'idle'
+      && toolbar.includes('Kernel status: Idle') && !toolbar.includes('No Kernel');
+  const cells = panel ? Array.from(panel.querySelectorAll('.jp-Notebook .jp-Cell')) : [];
+"""
+
+# The notebook (its tab's label: the file's name) open with an idle kernel and all its cells, and
+# the one before it gone (closing it ends while this one opens).
+OPENED = f"""([name, n]) => {{ {_PANEL}
+  return ready && cells.length === n && document.querySelectorAll('.jp-NotebookPanel').length === 1
+      && document.querySelector(`.lm-TabBar-tab[data-id="${{panel.id}}"]`)?.textContent === name;
+}}"""
+
+CLEARED = f"""() => {{ {_PANEL}
+  return !!panel && cells.every(c => (c.querySelector('.jp-OutputArea')?.textContent ?? '') === '');
+}}"""
+
+# Run All is over: kernel idle, no code cell queued or running ([*]), and every one numbered, or
+# one shows an error (then the kernel drops the cells queued after it, which stay [ ]).
+RUN_OVER = f"""(runs) => {{ {_PANEL}
+  if (!ready) return false;
+  let allRan = true, failed = false;
+  for (const i of runs) {{
+    const c = cells[i];
+    if (!c) return false;
+    const prompt = c.querySelector('.jp-InputArea-prompt')?.textContent ?? '';
+    if (prompt.includes('*')) return false;
+    if (!/^\\[\\d+\\]:$/.test(prompt)) allRan = false;
+    if (c.querySelector('.jp-OutputArea-output[data-mime-type="{STDERR}"]')) failed = true;
+  }}
+  return allRan || failed;
+}}"""
+
+# Every widget and figure of the saved notebook shown (or a widget failed: fail at once).
+SHOWN = f"""(saved) => {{ {_PANEL}
+  if (!panel) return false;
+  const text = cells.map(c => c.querySelector('.jp-OutputArea')?.textContent ?? '').join('');
+  if (text.includes('Error displaying widget')) return true;
+  if (text.includes('Loading widget')) return false;
+  return saved.every(([widgets, png], i) => cells[i]
+      && cells[i].querySelectorAll('.jp-OutputArea-output > .jupyter-widgets').length >= widgets
+      && Array.from(cells[i].querySelectorAll('.jp-OutputArea .jp-RenderedImage img'))
+             .filter(img => img.complete && img.naturalWidth > 0).length >= png);
+}}"""
+
+# What one box shows: its text line, a digest of its frame's PNG bytes (the <img> src is a fresh
+# blob: URL at every redraw, so the bytes are compared, not the URL; each URL's digest is kept)
+# and its controls' values.
+_BOX_READ = """
+  const digests = window.__binrnnDigests ??= new Map();
+  async function frameOf(img) {
+    if (!img) return 'none';
+    const src = img.src;          // read once: a redraw may replace it while we await
+    if (!src) return 'empty';
+    if (digests.has(src)) return digests.get(src);
+    try {
+      const bytes = await (await fetch(src)).arrayBuffer();
+      const digest = new Uint8Array(await crypto.subtle.digest('SHA-256', bytes));
+      const frame = Array.from(digest.slice(0, 8)).map(b => b.toString(16).padStart(2, '0')).join('')
+                    + ` (${bytes.byteLength} bytes)`;
+      if (digests.size > 200) digests.clear();
+      digests.set(src, frame);
+      return img.src === src ? frame : null;   // replaced meanwhile: read again
+    } catch (e) { return null; }   // the blob was replaced (and revoked) while we read it: read again
+  }
+  async function read(id) {
+    const box = document.querySelector(`[data-binrnn-box="${id}"]`);
+    if (!box) return null;
+    const text = box.querySelector(':scope > .binrnn-text');
+    const img = box.querySelector(':scope > .binrnn-frame');
+    const frame = await frameOf(img);
+    const values = [
+      ...Array.from(box.querySelectorAll('.widget-slider .noUi-handle'))
+          .map(h => h.getAttribute('aria-valuenow')),
+      ...Array.from(box.querySelectorAll('.widget-toggle-buttons'))
+          .map(t => Array.from(t.querySelectorAll('button')).findIndex(b => b.classList.contains('mod-active'))),
+      ...Array.from(box.querySelectorAll('.widget-dropdown select')).map(s => s.value),
+      ...Array.from(box.querySelectorAll('.widget-checkbox input[type=checkbox]')).map(c => c.checked),
+      ...Array.from(box.querySelectorAll('.widget-text input')).map(t => t.value),
+    ];
+    return {text: text ? text.textContent : null, frame, values,
+            drawn: img ? (img.complete && img.naturalWidth > 0) : true};
+  }
+"""
+
+BOX_STATE = f"""async (id) => {{ {_BOX_READ} return await read(id); }}"""
+
+# Wait, in the page, until one widget box shows what is asked for; one round trip per wait.
+#   spec.kind "settled":  a complete state (frame read, image drawn) that stays the same for
+#                         spec.quiet ms with the kernel idle (once per box, before using it);
+#   "changed":  something else than spec.start: with spec.both, a new text line and (if the box
+#               has a frame) a new frame, else either; with spec.at = [k, v], control k shows v;
+#   "left":     control spec.at[0] no longer shows spec.at[1] (its other parts are not waited for);
+#   "restored": exactly spec.start (text, frame bytes and every control's value).
+# Returns {ok, state, last}: ok false after spec.timeout ms, with the last complete state seen.
+BOX_WAIT = """async ([id, spec]) => {""" + _BOX_READ + """
+  function kernelIdle() {
+    const panel = document.querySelector('.jp-NotebookPanel:not(.lm-mod-hidden)');
+    const toolbar = panel?.querySelector('.jp-NotebookPanel-toolbar')?.textContent ?? '';
+    return panel?.querySelector('.jp-Notebook-ExecutionIndicator')?.dataset.status === 'idle'
+        && toolbar.includes('Kernel status: Idle') && !toolbar.includes('No Kernel');
+  }
+  const same = (a, b) => JSON.stringify(a) === JSON.stringify(b);
+  const start = spec.start;
+  function holds(s) {
+    if (spec.kind === 'restored') return same(s, start);
+    if (spec.kind === 'left') return parseFloat(s.values[spec.at[0]]) !== spec.at[1];
+    if (spec.kind === 'changed') {
+      if (spec.at && parseFloat(s.values[spec.at[0]]) !== spec.at[1]) return false;
+      const text = s.text !== start.text, frame = s.frame !== start.frame;
+      return spec.both ? text && (frame || !spec.frame) : text || frame;
+    }
+    return true;
+  }
+  const deadline = performance.now() + spec.timeout;
+  let last = null, since = null;
+  while (true) {
+    const s = await read(id);
+    const complete = s !== null && s.frame !== null && s.drawn;
+    if (complete) last = s;
+    if (complete && holds(s)) {
+      if (spec.kind !== 'settled') return {ok: true, state: s, last};
+      if (since === null || !same(s, since.state) || !kernelIdle()) {
+        since = {state: s, at: performance.now()};
+      } else if (performance.now() - since.at >= spec.quiet) return {ok: true, state: s, last};
+    } else since = null;
+    if (performance.now() > deadline) return {ok: false, state: null, last};
+    await new Promise(r => setTimeout(r, 20));
+  }
 }"""
 
 
@@ -178,16 +286,25 @@ class Notebook:
     def state(self):
         return self.page.evaluate(PAGE_STATE)
 
-    def poll(self, condition, timeout, describe):
-        """Wait until ``condition(state)`` holds (checked every 0.25 s); else fail with ``describe``."""
+    def poll(self, condition, timeout, describe, page_condition=None, arg=None):
+        """Wait until ``condition(state)`` holds; else fail with ``describe(state)``.  With
+        ``page_condition`` (JavaScript, a cheap necessary condition), wait in the page for it first
+        (checked every POLL_MS), then read the whole state once and check ``condition`` on it."""
         deadline = time.monotonic() + timeout
         while True:
+            left = deadline - time.monotonic()
+            if page_condition is not None and left > 0:
+                try:
+                    self.page.wait_for_function(page_condition, arg=arg, polling=POLL_MS,
+                                                timeout=left * 1000)
+                except PlaywrightTimeout:
+                    pass
             state = self.state()
             if state is not None and condition(state):
                 return state
             if time.monotonic() > deadline:
                 raise AssertionError(f"{self.path.name}: after {timeout} s, {describe(state)}")
-            self.page.wait_for_timeout(250)
+            self.page.wait_for_timeout(POLL_MS)
 
     def menu(self, top, item):
         self.page.locator(f'.lm-MenuBar-itemLabel:text-is("{top}")').click()
@@ -201,25 +318,32 @@ class Notebook:
         dialog = self.page.locator(".jp-Dialog")
         dialog.locator("input").fill(self.path.relative_to(ROOT).as_posix())
         dialog.locator("button.jp-mod-accept").click()
-        state = self.poll(lambda s: kernel_ready(s) and len(s["cells"]) == len(self.saved), 180,
+        state = self.poll(lambda s: (kernel_ready(s) and len(s["cells"]) == len(self.saved)
+                                     and s["panels"] == 1 and s["tab"] == self.path.name), 180,
                           lambda s: "the notebook did not open with an idle kernel: "
                           + ("no notebook panel" if s is None else
+                             f"tab {s['tab']!r} ({s['panels']} notebook(s) open), "
                              f"toolbar {' '.join(s['toolbar'].split())!r}, "
-                             f"{len(s['cells'])} of {len(self.saved)} cells in the page"))
+                             f"{len(s['cells'])} of {len(self.saved)} cells in the page"),
+                          OPENED, [self.path.name, len(self.saved)])
+        trace(f"  {self.path.stem}: open, kernel idle")
         # solutions are folded (hidden input); unfold them so every cell's input prompt can be read
         self.menu("View", "Expand All Code")
         return state
 
     def close(self):
-        """File > Close and Shut Down Notebook..., without saving: the file stays as it was."""
+        """File > Close and Shut Down Notebook..., without saving: the file stays as it was.
+        The kernel's shutdown and the panel's end are not waited for here: the next notebook
+        opens meanwhile, and ``open`` waits until this one's panel is gone."""
         self.menu("File", "Close and Shut Down Notebook…")
         self.page.locator(".jp-Dialog button.jp-mod-accept").click()
-        self.page.locator(".jp-NotebookPanel").wait_for(state="detached", timeout=60_000)
+        self.page.locator(".jp-Dialog").wait_for(state="detached", timeout=60_000)
 
     def run_all(self):
         self.menu("Edit", "Clear Outputs of All Cells")
         self.poll(lambda s: all(c["text"] == "" for c in s["cells"]), 30,
-                  lambda s: "Edit > Clear Outputs of All Cells left outputs in the page")
+                  lambda s: "Edit > Clear Outputs of All Cells left outputs in the page", CLEARED)
+        trace(f"  {self.path.stem}: outputs cleared")
         started = time.monotonic()
         self.menu("Run", "Run All Cells")
 
@@ -237,11 +361,12 @@ class Notebook:
             prompts = [c["prompt"] for c, saved in zip(s["cells"], self.saved) if saved["runs"]]
             return f"Run All did not finish: kernel {s['status']!r}, input prompts {prompts}"
 
-        # twice in a row, half a second apart: the run is over, not between two cells
-        self.poll(finished, RUN_ALL_TIMEOUT, stuck)
-        self.page.wait_for_timeout(500)
-        state = self.poll(finished, RUN_ALL_TIMEOUT, stuck)
+        # Run All queues every cell at once ([*]), so no moment between two cells looks finished;
+        # the page condition and then the whole state read after it must both say so.
+        runs = [i for i, saved in enumerate(self.saved) if saved["runs"]]
+        state = self.poll(finished, RUN_ALL_TIMEOUT, stuck, RUN_OVER, runs)
         self.run_seconds = time.monotonic() - started
+        trace(f"  {self.path.stem}: Run All over")
         return state
 
     # -- what the run shows ---------------------------------------------------------------------
@@ -290,7 +415,8 @@ class Notebook:
                                  f"({c['png']} <img> in the page)")
             return "widgets or figures are missing:\n  " + "\n  ".join(lines)
 
-        state = self.poll(done, WIDGET_TIMEOUT, missing)
+        state = self.poll(done, WIDGET_TIMEOUT, missing, SHOWN,
+                          [[saved["widgets"], saved["png"]] for saved in self.saved])
         broken = [f"cell {i} ({saved['first_line']!r}): "
                   + " ".join(c["text"].split())[:300]
                   for i, (c, saved) in enumerate(zip(state["cells"], self.saved))
@@ -304,62 +430,45 @@ class Notebook:
 
     # -- the interactive widgets ----------------------------------------------------------------
 
-    def box_state(self, box):
-        return self.page.evaluate(BOX_STATE, box["id"])
-
-    def wait_box(self, box, condition, what, start):
-        """Wait until the box's state satisfies ``condition`` and is settled (the same twice,
-        0.2 s apart, with the kernel idle); returns that state."""
-        deadline = time.monotonic() + CHANGE_TIMEOUT
-        last = None
-        while True:
-            s = self.box_state(box)
-            if s is not None and s["frame"] is not None and s["drawn"] and condition(s):
-                self.page.wait_for_timeout(200)
-                again = self.box_state(box)
-                if again == s and kernel_ready(self.page.evaluate(KERNEL_STATE)):
-                    return s
-            last = s if s is not None and s["frame"] is not None else last
-            if time.monotonic() > deadline:
-                raise AssertionError(
-                    f"{self.path.name}, widget in cell {box['cell']}: {what}\n"
-                    f"    at the start it showed: {short(start)}\n"
-                    f"    after {CHANGE_TIMEOUT} s it shows: {short(last)}")
-            self.page.wait_for_timeout(100)
+    def wait_box(self, box, what, start, **spec):
+        """Wait in the page until the box shows what ``spec`` asks (see BOX_WAIT); returns that
+        state, or fails with ``what``, what the box showed at the start and what it shows now."""
+        result = self.page.evaluate(BOX_WAIT, [box["id"], dict(
+            spec, start=start, frame=box["frame"], timeout=CHANGE_TIMEOUT * 1000)])
+        if not result["ok"]:
+            raise AssertionError(
+                f"{self.path.name}, widget in cell {box['cell']}: {what}\n"
+                f"    at the start it showed: {short(start)}\n"
+                f"    after {CHANGE_TIMEOUT} s it shows: {short(result['last'])}")
+        trace(f"    {what.split(' did not')[0]}")
+        return result["state"]
 
     def drag(self, handle, x, y):
-        """Press the mouse on a slider's handle, move it to (x, y) in steps, release it."""
+        """Press the mouse on a slider's handle, move it to (x, y) in a few steps, release it."""
         hb = handle.bounding_box()
         self.page.mouse.move(hb["x"] + hb["width"] / 2, hb["y"] + hb["height"] / 2)
         self.page.mouse.down()
-        self.page.mouse.move(x, y, steps=8)
+        self.page.mouse.move(x, y, steps=4)
         self.page.mouse.up()
 
     def changed(self, box, start, what, both, values=None, left=None):
         """Wait until the widget shows something else than ``start``: with ``both``, a new frame
         (if it has one) and a new text line; otherwise either.  ``values=(k, v)``: and control k
         shows v.  ``left=(k, v)``: only that control k no longer shows v (the caller checks the rest)."""
-        def cond(s):
-            text_changed = s["text"] != start["text"]
-            frame_changed = s["frame"] != start["frame"]
-            if values is not None and float(s["values"][values[0]]) != values[1]:
-                return False
-            if left is not None:
-                return float(s["values"][left[0]]) != left[1]
-            if both:
-                return text_changed and (frame_changed or not box["frame"])
-            return text_changed or frame_changed
         need = "both its frame and its text" if both and box["frame"] else "what it shows"
-        return self.wait_box(box, cond, f"{what} did not change {need}", start)
+        if left is not None:
+            return self.wait_box(box, f"{what} did not move it", start, kind="left", at=list(left))
+        return self.wait_box(box, f"{what} did not change {need}", start, kind="changed",
+                             both=both, at=list(values) if values else None)
 
     def restored(self, box, start, what):
-        return self.wait_box(box, lambda s: s == start,
-                             f"{what} did not bring back the first frame and text", start)
+        return self.wait_box(box, f"{what} did not bring back the first frame and text", start,
+                             kind="restored")
 
     def exercise(self, box):
         loc = self.page.locator(f'[data-binrnn-box="{box["id"]}"]')
         loc.scroll_into_view_if_needed()
-        start = self.wait_box(box, lambda s: True, "the widget never settled", None)
+        start = self.wait_box(box, "the widget never settled", None, kind="settled", quiet=150)
         if not start["text"]:
             raise AssertionError(f"{self.path.name}, widget in cell {box['cell']}: its text line "
                                  "is empty")
@@ -376,20 +485,20 @@ class Notebook:
             # keyboard: one step away, one step back
             away, back = ("ArrowRight", "ArrowLeft") if v0 < hi else ("ArrowLeft", "ArrowRight")
             handle.focus()
-            handle.press(away)
+            self.page.keyboard.press(away)
             self.changed(box, start, f"{name}: {away} on its handle", both=True)
-            handle.press(back)
+            self.page.keyboard.press(back)
             self.restored(box, start, f"{name}: {back} after {away}")
             # mouse: drag the handle past the far end of the track (it stops at max, or min)
             far_right = (v0 - lo) / (hi - lo) < 0.5
-            far, key = (hi, "End") if far_right else (lo, "Home")
+            far = hi if far_right else lo
             handle.scroll_into_view_if_needed()
             base = loc.locator(".widget-slider .noUi-base").nth(k).bounding_box()
             y = base["y"] + base["height"] / 2
             left, right = base["x"] - 40, base["x"] + base["width"] + 40
             self.drag(handle, right if far_right else left, y)
-            at_far = self.changed(box, start, f"{name}: dragging its handle to {far:g}",
-                                  both=False, values=(k, far))
+            self.changed(box, start, f"{name}: dragging its handle to {far:g}",
+                         both=False, values=(k, far))
 
             def mouse_back(after):
                 """Back to the start with the mouse: past the near end when the slider started at
@@ -413,19 +522,13 @@ class Notebook:
                         f"the track at {v0:g}'s place set it to {v1:g}")
                 handle.focus()
                 for _ in range(int(round(abs(v1 - v0)))):
-                    handle.press("ArrowRight" if v1 < v0 else "ArrowLeft")
+                    self.page.keyboard.press("ArrowRight" if v1 < v0 else "ArrowLeft")
                 self.restored(box, start, f"{name}: a click on the track near {v0:g} (landed "
                               f"on {v1:g}) and arrow keys to {v0:g}, after {after}")
                 return "click back" + (f" (+{abs(v1 - v0):g} keys)" if v1 != v0 else "")
 
             how = mouse_back(f"the drag to {far:g}")
-            # keyboard: End (or Home) must show exactly what the drag to that end showed
-            handle.focus()
-            handle.press(key)
-            self.wait_box(box, lambda s: s == at_far, f"{name}: {key} on its handle did not show "
-                          f"what dragging it to {far:g} showed", at_far)
-            mouse_back(key)
-            used.append(f"slider {k} (arrow keys, drag, {how}, {key})")
+            used.append(f"slider {k} (arrow keys, drag, {how})")
 
         for k in range(box["toggles"]):
             buttons = loc.locator(".widget-toggle-buttons").nth(k).locator("button")
@@ -518,8 +621,18 @@ class Notebook:
                 f"widgets were used ({self.lab.log_path}):\n" + log[max(0, bad[0] - 200):bad[0] + 2500])
 
 
+def next_notebook(request):
+    """The notebook of the test that runs right after this one, if it is one of these."""
+    items = request.session.items
+    i = items.index(request.node)
+    after = items[i + 1] if i + 1 < len(items) else None
+    if after is not None and getattr(after, "originalname", None) == request.node.originalname:
+        return after.callspec.params["path"]
+    return None
+
+
 @pytest.mark.parametrize("path", NOTEBOOKS, ids=[p.stem for p in NOTEBOOKS])
-def test_notebook_in_jupyterlab(path, lab, lab_page, summary):
+def test_notebook_in_jupyterlab(path, lab, lab_page, summary, request):
     started = time.monotonic()
     phases = {}
 
@@ -529,21 +642,29 @@ def test_notebook_in_jupyterlab(path, lab, lab_page, summary):
         phases[name] = time.monotonic() - t0
         return result
 
+    trace(f"{path.name}")
     page = lab_page.page
     nb = Notebook(page, lab, path)
     console_start = len(lab_page.console)
     log_offset = len(lab.log_path.read_text(errors="replace"))
+    # The server starts the kernel of the notebook after this one while this one's widgets are
+    # used (lab.py, start_kernel_for); this notebook's was started before it was opened.
+    upcoming = next_notebook(request)
     try:
         if not lab_page.ready:
+            lab.start_kernel_for(path)       # while JupyterLab loads in Chromium
             timed("load JupyterLab", lab_page.load)
         timed("open", nb.open)
         state = timed("run all", nb.run_all)
+        if upcoming is not None:
+            lab.start_kernel_for(upcoming)
         nb.check_outputs(state)
         timed("widgets+figures", nb.check_widgets_and_figures)
         timed("controls", nb.check_interactive_widgets)
         nb.check_log_console()
         nb.check_kernel_log(log_offset)
         timed("close", nb.close)
+        trace(f"  {path.stem}: closed")
     except Exception as error:
         lab_page.ready = False        # the next notebook starts from a freshly loaded JupyterLab
         try:
@@ -563,7 +684,13 @@ def test_notebook_in_jupyterlab(path, lab, lab_page, summary):
         raise AssertionError(f"{error}\n\n  screenshot:    {shot}\n  console log:   {log}\n"
                              f"  server log:    {lab.log_path}") from None
     finally:
-        lab.shutdown_kernels()
+        # A safety net: no kernel is left running but the one started for the next notebook.
+        # If all went well, closing is shutting this one's down (not waited for): leave it be.
+        keep = [] if upcoming is None else [upcoming]
+        if lab_page.ready:
+            lab.shutdown_kernels(keep=keep + [path], background=True)
+        else:
+            lab.shutdown_kernels(keep=keep)
     summary.append(
         f"{path.name}: {time.monotonic() - started:.1f} s ("
         + ", ".join(f"{k} {v:.1f} s" for k, v in phases.items()) + "); "
