@@ -339,7 +339,9 @@ def test_frame_columns_line_up_with_the_digits(frame):
     frame.update(0, "untrained")
     bh.widgets.figure_png(frame.fig)
     row = frame.row_texts["a"]
+    row.set_visible(True)              # drawn once into the frame's background, hidden since
     box = row.get_window_extent()
+    row.set_visible(False)
     to_axes = frame.ax_bits.transAxes.inverted()
     left, right = to_axes.transform((box.x0, 0))[0], to_axes.transform((box.x1, 0))[0]
     char = (right - left) / len(row.get_text())
