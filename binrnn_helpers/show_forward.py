@@ -30,8 +30,7 @@ from matplotlib.ticker import NullFormatter
 from . import style
 from .encoding import addition_batch, all_pairs, check_int, check_operands
 from .model import Params, forward
-from .show_training import _bake_background
-from .widgets import freeze_layout
+from .widgets import bake_background, freeze_layout
 
 WIDTH = 8  # bits per number; the network runs one time step per bit
 
@@ -500,7 +499,7 @@ class ForwardStepFrame:
         # The axes titles keep the height the layout gave them (with the axes off, matplotlib
         # would move them).
         heights = [ax.title.get_position()[1] for ax in (ax_bits, ax_h, ax_o)]
-        _bake_background(fig, keep=[*self.h_bars, self.h_prev, *self.o_bars, *self.pred_texts.values(),
+        bake_background(fig, keep=[*self.h_bars, self.h_prev, *self.o_bars, *self.pred_texts.values(),
                                     self.cursor, self.bits_title, self.h_title, self.o_title,
                                     self.suptitle])
         for ax, y in zip((ax_bits, ax_h, ax_o), heights):

@@ -13,7 +13,6 @@ What is here:
 
 Shapes: T time steps (bits), S training steps, K snapshots, H hidden units.
 """
-import io
 import json
 import math
 import numbers
@@ -28,7 +27,7 @@ import matplotlib.pyplot as plt
 from .encoding import addition_batch, check_int, from_bits
 from .model import Params, check_params, forward, init_params, sigmoid
 from .style import COLORS, SEQUENTIAL
-from .widgets import freeze_layout
+from .widgets import bake_background, freeze_layout
 
 # The labels of the post's published log, and what they mean.
 PUBLISHED_LABELS = {"损失值": "loss value", "预测值": "predicted value", "正确值": "correct value"}
@@ -591,7 +590,7 @@ class TrainingFrame:
     baked: draw everything that never changes (axes, ticks, labels, curves, the true bits) once
     into a background image, so that a redraw only draws the bars, texts and markers that move
     (several times faster; the picture is the same).  The background is drawn for PNGs at
-    ``BAKED_DPI`` dots per inch, the resolution ``widgets.figure_png`` uses.
+    ``widgets.BAKED_DPI`` dots per inch, the resolution ``widgets.figure_png`` uses.
     """
 
     def __init__(self, snapshots, steps, a, b, accuracy=None, curve=None, curve_label="error",
@@ -658,7 +657,7 @@ class TrainingFrame:
         freeze_layout(fig)
         self.baked = bool(baked)
         if self.baked:
-            _bake_background(fig, keep=[*self.bars, *self.pred_texts, self.title, self.threshold,
+            bake_background(fig, keep=[*self.bars, *self.pred_texts, self.title, self.threshold,
                                         *self.vlines, self.dot, self.acc_text])
 
     def update(self, step):
@@ -686,32 +685,6 @@ class TrainingFrame:
                             f"{_bitstring(pred)} = {value} ({verdict})")
         return (f"step {step}: predicted <code>{_bitstring(pred)}</code> = {value}, "
                 f"true {total}, {verdict} ({int((pred == true).sum())} of {pred.size} bits right)")
-
-
-BAKED_DPI = 80
-
-
-def _bake_background(fig, keep):
-    """Draw ``fig`` without the artists in ``keep`` into an image at BAKED_DPI, make that image
-    the figure's background and hide everything else, so later renders draw only ``keep``."""
-    keep_ids = {id(a) for a in keep}
-    for a in keep:
-        a.set_visible(False)
-    fig.canvas.draw()
-    width, height = (int(round(v)) for v in fig.get_size_inches() * BAKED_DPI)
-    buf = io.BytesIO()
-    fig.savefig(buf, format="rgba", dpi=BAKED_DPI)
-    background = np.frombuffer(buf.getvalue(), dtype=np.uint8).reshape(height, width, 4)
-    for a in keep:
-        a.set_visible(True)
-    fig.patch.set_visible(False)
-    for ax in fig.axes:
-        ax.set_axis_off()
-        for child in ax.get_children():
-            if id(child) not in keep_ids and child is not ax.patch:
-                child.set_visible(False)
-    fig.figimage(background, xo=0, yo=0, origin="upper", zorder=-10, resize=False)
-    return background
 
 
 def example_frames():

@@ -11,6 +11,8 @@ well under 100 ms; ``benchmarks/redraw_speed.py`` measures it.
 """
 import io
 
+import numpy as np
+
 import ipywidgets as widgets
 
 
@@ -26,6 +28,32 @@ def freeze_layout(fig):
     fig.draw_without_rendering()  # runs the layout engine (canvas.draw does nothing on a bare Figure)
     fig.set_layout_engine(None)   # no engine at all ("none" leaves a placeholder: a second draw per save)
     return fig
+
+
+BAKED_DPI = 80                      # the resolution figure_png renders at
+
+
+def bake_background(fig, keep):
+    """Draw ``fig`` without the artists in ``keep`` into an image at BAKED_DPI, make that image
+    the figure's background and hide everything else, so later renders draw only ``keep``."""
+    keep_ids = {id(a) for a in keep}
+    for a in keep:
+        a.set_visible(False)
+    fig.canvas.draw()
+    width, height = (int(round(v)) for v in fig.get_size_inches() * BAKED_DPI)
+    buf = io.BytesIO()
+    fig.savefig(buf, format="rgba", dpi=BAKED_DPI)
+    background = np.frombuffer(buf.getvalue(), dtype=np.uint8).reshape(height, width, 4)
+    for a in keep:
+        a.set_visible(True)
+    fig.patch.set_visible(False)
+    for ax in fig.axes:
+        ax.set_axis_off()
+        for child in ax.get_children():
+            if id(child) not in keep_ids and child is not ax.patch:
+                child.set_visible(False)
+    fig.figimage(background, xo=0, yo=0, origin="upper", zorder=-10, resize=False)
+    return background
 
 
 def scrubber(frame, *controls, title=""):
