@@ -20,16 +20,17 @@ matplotlib.use("Agg")
 import binrnn_helpers as bh  # noqa: E402
 
 RESULTS = pathlib.Path(__file__).parent / "results" / "retrain_speed.json"
-CONFIGS = [(h, lr, seed, order) for h, lr, order in [(16, 0.2, "lsb_first"), (4, 0.2, "lsb_first"),
-                                                      (2, 0.2, "lsb_first"), (16, 0.001, "lsb_first"),
-                                                      (16, 10.0, "lsb_first"), (16, 0.2, "msb_first"),
+LR = bh.fast.LEARNING_RATE                             # train_fast's default
+CONFIGS = [(h, lr, seed, order) for h, lr, order in [(16, LR, "lsb_first"), (4, LR, "lsb_first"),
+                                                      (2, LR, "lsb_first"), (16, 0.001, "lsb_first"),
+                                                      (16, 10.0, "lsb_first"), (16, LR, "msb_first"),
                                                       (8, 1.0, "lsb_first")]
            for seed in (0, 1)]
 
 
 def main(argv):
     frame = bh.show_learned.RetrainFrame()
-    frame.update(8, 0.2, 5, "lsb_first")                 # warm-up: fonts, caches
+    frame.update(8, LR, 5, "lsb_first")                 # warm-up: fonts, caches
     bh.widgets.figure_png(frame.fig)
     rows = []
     for config in CONFIGS:

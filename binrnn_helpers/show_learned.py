@@ -22,12 +22,12 @@ import matplotlib.pyplot as plt
 
 from .analysis import Automaton, CarryProbe
 from .encoding import check_int
-from .fast import BIT_ORDERS, train_fast
+from .fast import BIT_ORDERS, LEARNING_RATE, train_fast
 from .style import COLORS
 from .widgets import freeze_layout
 
 #: the learning rates the widget offers (and the sweep measures)
-LEARNING_RATES = (0.001, 0.003, 0.01, 0.03, 0.1, 0.2, 0.5, 1.0, 3.0, 10.0)
+LEARNING_RATES = (0.001, 0.003, 0.01, 0.03, 0.1, 0.3, 0.5, 1.0, 3.0, 10.0)
 #: updates the widget allows per run, so that a run returns within a second or two
 WIDGET_MAX_STEPS = 800
 GROUP_COLORS = [COLORS["blue"], COLORS["sky"], COLORS["vermillion"], COLORS["orange"]]
@@ -204,7 +204,7 @@ def plot_where_it_breaks(results):
             _plain_log_labels(ax.xaxis)
         ax.legend(fontsize=8, loc="center right" if key == "hidden_size" else "lower center")
     n = len(results["seeds"])
-    ax1.set_title(f"Hidden size ({n} seeds each, rate 0.2)")
+    ax1.set_title(f"Hidden size ({n} seeds each, rate {LEARNING_RATE:g})")
     ax2.set_title(f"Learning rate ({n} seeds each, hidden size 16)")
     return fig
 
@@ -305,6 +305,7 @@ class RetrainFrame:
 def example_frames():
     """[(name, frame, states)]: the retraining frame and a few configurations (for benchmarks
     and tests)."""
-    states = [(16, 0.2, 0, "lsb_first"), (4, 0.2, 0, "lsb_first"), (16, 0.2, 0, "msb_first"),
-              (16, 10.0, 0, "lsb_first"), (8, 0.2, 1, "lsb_first")]
+    lr = LEARNING_RATE
+    states = [(16, lr, 0, "lsb_first"), (4, lr, 0, "lsb_first"), (16, lr, 0, "msb_first"),
+              (16, 10.0, 0, "lsb_first"), (8, lr, 1, "lsb_first")]
     return [("retrain", RetrainFrame(), states)]

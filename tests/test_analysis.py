@@ -211,12 +211,15 @@ def test_where_it_breaks_results():
         assert r["converged"] == sum(x["converged"] for x in runs if x["hidden_size"] == h)
     full = [h for h, r in sorted(rows.items()) if r["converged"] == r["runs"]]
     assert summ["smallest_all_converged_hidden_size"] == full[0] == 6
-    assert summ["smallest_reliable_hidden_size"] == 8
+    # sizes 7 and 8 lost a seed or more each (7 and 9 of 10): no size from which on all converged
+    assert [rows[h]["converged"] for h in (6, 7, 8)] == [10, 7, 9]
+    assert summ["smallest_reliable_hidden_size"] is None
     assert all(rows[h]["converged"] == 0 for h in (1, 2, 3))
     assert all(r["converged"] == 0 for r in summ["msb_first"])
     rates = {r["learning_rate"]: r for r in summ["learning_rate"]}
     assert rates[0.001]["converged"] == 0 and rates[10.0]["converged"] == 0
-    assert rates[0.2]["converged"] == rates[0.2]["runs"] == 10
+    default = rates[bh.fast.LEARNING_RATE]                      # train_fast's default rate
+    assert default["converged"] == default["runs"] == 10
 
 
 @pytest.mark.parametrize("hidden_size, seed", [(6, 0), (8, 3)])

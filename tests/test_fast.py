@@ -27,6 +27,15 @@ def test_every_network_for_seeds_0_to_49_adds_long_numbers():
     assert failures == []
 
 
+def test_checks_decide_only_when_to_stop():
+    """The same seed with a looser or a stricter margin follows the same path, only stopping elsewhere."""
+    _, loose = bh.train_fast(seed=1, margin=0.1)
+    _, strict = bh.train_fast(seed=1, margin=0.4)
+    assert loose.converged and strict.converged
+    assert loose.steps[-1] < strict.steps[-1]
+    assert loose.loss == strict.loss[:len(loose.loss)]
+
+
 def test_margin_is_met_on_every_output():
     params, history = bh.train_fast(seed=3, margin=0.2)
     x, y = bh.addition_batch(*bh.all_pairs(8), 8)

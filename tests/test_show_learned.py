@@ -128,7 +128,7 @@ def test_retrain_frame_every_state():
         bh.widgets.figure_png(frame.fig)
     # cached: the same dict object comes back, no retraining
     assert frame.result(*states[0]) is frame.result(*states[0])
-    assert frame.update(*states[0]).startswith("hidden 16, rate 0.2, seed 0: <b>converged</b>")
+    assert frame.update(*states[0]).startswith(f"hidden 16, rate {bh.fast.LEARNING_RATE:g}, seed 0: <b>converged</b>")
     assert len(frame.cache) == len(states)
 
 
