@@ -839,16 +839,20 @@ _TEMPLATE = r"""{%- extends 'index.html.j2' -%}
 """.replace("IMAGE_MAX", str(IMAGE_MAX))
 
 
+def npm_tarball_path(spec, cache=NPM_CACHE):
+    """Where ``npm pack`` puts the tarball of ``spec`` (name@version) in ``cache``."""
+    name, version = spec.rsplit("@", 1)
+    return cache / f"{name.lstrip('@').replace('/', '-')}-{version}.tgz"
+
+
 def _npm_tarball(spec, cache=NPM_CACHE):
     """The npm tarball of ``spec`` (name@version), fetched with ``npm pack`` once into ``cache``."""
     cache.mkdir(parents=True, exist_ok=True)
-    name, version = spec.rsplit("@", 1)
-    filename = f"{name.lstrip('@').replace('/', '-')}-{version}.tgz"
-    tarball = cache / filename
+    tarball = npm_tarball_path(spec, cache)
     if not tarball.exists():
         if shutil.which("npm") is None:
             raise SystemExit(f"need {spec} for offline slides: install npm (Node.js), or put "
-                             f"{filename} (from `npm pack {spec}`) into {cache}")
+                             f"{tarball.name} (from `npm pack {spec}`) into {cache}")
         subprocess.run(["npm", "pack", "--silent", spec], cwd=cache, check=True,
                        stdout=subprocess.DEVNULL)
     return tarball

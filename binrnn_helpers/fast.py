@@ -22,7 +22,8 @@ LEARNING_RATE = 0.3                     #: train_fast's default
 #: hidden state that is only just right can drift over many steps (measured in benchmarks/).
 LONG_MARGIN = 0.35
 _BIT_PAIRS = np.array([[0, 0], [0, 1], [1, 0], [1, 1]])      # the four possible (a_t, b_t)
-_ADAM_RATES = np.array([[0.5], [0.1]], np.float32)          # 1 - beta1, 1 - beta2
+BETA1, BETA2 = 0.5, 0.9                                      # Adam's decay rates for m and v
+_ADAM_RATES = np.array([[1 - BETA1], [1 - BETA2]], np.float32)   # m += (1-b1) (g - m), likewise v
 _ONE = np.array(1, np.float32)                               # 0-d: cheaper than 1
 _DRAW_BLOCK = 32                                             # minibatches drawn per randint call
 
@@ -157,7 +158,7 @@ def train_fast(hidden_size=16, seed=0, *, learning_rate=LEARNING_RATE, batch_siz
             np.dot(x_rows.T, dz_rows, out=gU)         # each gradient: one product over all steps
             np.dot(h_prev_rows.T, dz_rows, out=gW)
             np.dot(h_rows.T, err_rows, out=gV)
-            n = step + 1                              # Adam, beta1 = 0.5, beta2 = 0.9:
+            n = step + 1                              # Adam, with BETA1 = 0.5, BETA2 = 0.9:
             np.multiply(grads[0], grads[0], out=grads[1])
             np.subtract(grads, moments, out=change)   # m += 0.5 (g - m), v += 0.1 (g**2 - v)
             change *= _ADAM_RATES
@@ -166,7 +167,7 @@ def train_fast(hidden_size=16, seed=0, *, learning_rate=LEARNING_RATE, batch_siz
             np.sqrt(v, out=update)                    # theta -= lr * m_hat / (sqrt(v_hat) + eps)
             update += 1e-8
             np.divide(m, update, out=update)
-            update *= learning_rate * np.sqrt(1 - 0.9**n) / (1 - 0.5**n)
+            update *= learning_rate * np.sqrt(1 - BETA2**n) / (1 - BETA1**n)
             theta -= update
     if not check_steps or check_steps[-1] != step:    # step = the number of updates made
         check_steps.append(step)

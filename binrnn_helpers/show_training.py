@@ -593,7 +593,7 @@ class TrainingFrame:
     baked: draw everything that never changes (axes, ticks, labels, curves, the true bits) once
     into a background image, so that a redraw only draws the bars, texts and markers that move
     (several times faster; the picture is the same).  The background is drawn for PNGs at
-    ``widgets.BAKED_DPI`` dots per inch, the resolution ``widgets.figure_png`` uses.
+    ``widgets.PNG_DPI`` dots per inch, the resolution ``widgets.figure_png`` uses.
     """
 
     def __init__(self, snapshots, steps, a, b, accuracy=None, curve=None, curve_label="error",

@@ -15,8 +15,10 @@ import numpy as np
 
 import ipywidgets as widgets
 
+PNG_DPI = 80                        # widget frames are rendered (and backgrounds baked) at this
 
-def figure_png(fig, dpi=80):
+
+def figure_png(fig, dpi=PNG_DPI):
     """The figure rendered to PNG bytes (the figure stays open, so it can be redrawn)."""
     buf = io.BytesIO()
     fig.savefig(buf, format="png", dpi=dpi)
@@ -30,19 +32,16 @@ def freeze_layout(fig):
     return fig
 
 
-BAKED_DPI = 80                      # the resolution figure_png renders at
-
-
 def bake_background(fig, keep):
-    """Draw ``fig`` without the artists in ``keep`` into an image at BAKED_DPI, make that image
+    """Draw ``fig`` without the artists in ``keep`` into an image at PNG_DPI, make that image
     the figure's background and hide everything else, so later renders draw only ``keep``."""
     keep_ids = {id(a) for a in keep}
     for a in keep:
         a.set_visible(False)
     fig.canvas.draw()
-    width, height = (int(round(v)) for v in fig.get_size_inches() * BAKED_DPI)
+    width, height = (int(round(v)) for v in fig.get_size_inches() * PNG_DPI)
     buf = io.BytesIO()
-    fig.savefig(buf, format="rgba", dpi=BAKED_DPI)
+    fig.savefig(buf, format="rgba", dpi=PNG_DPI)
     background = np.frombuffer(buf.getvalue(), dtype=np.uint8).reshape(height, width, 4)
     for a in keep:
         a.set_visible(True)

@@ -33,10 +33,8 @@ def have_vendor():
     """npm, or every npm tarball the deck bundles already in build/.cache/npm."""
     from binrnn_helpers import classroom
 
-    return bool(shutil.which("npm")) or all(
-        (classroom.NPM_CACHE / f"{spec.rsplit('@', 1)[0].lstrip('@').replace('/', '-')}-"
-                               f"{spec.rsplit('@', 1)[1]}.tgz").exists()
-        for spec in classroom.VENDOR.values())
+    return bool(shutil.which("npm")) or all(classroom.npm_tarball_path(spec).exists()
+                                            for spec in classroom.VENDOR.values())
 
 
 def build(out):

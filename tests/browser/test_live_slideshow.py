@@ -20,11 +20,12 @@ notebook (path relative to the repository, e.g. a scratch copy in the git-ignore
 On failure: artifacts/browser/live_slideshow.png and live_slideshow.console.log.
 """
 import importlib.util
-import json
 import os
 import time
 
 import pytest
+
+from binrnn_helpers import classroom
 
 from .conftest import ARTIFACTS, ROOT
 from .test_notebooks_in_lab import BOX_STATE, Notebook, kernel_ready
@@ -80,11 +81,6 @@ FIND_SCRUBBER = """() => {
 }"""
 
 
-def slide_types(path):
-    return [c.get("metadata", {}).get("slideshow", {}).get("slide_type")
-            for c in json.loads(path.read_text(encoding="utf-8"))["cells"]]
-
-
 class Deck:
     def __init__(self, page):
         self.page = page
@@ -137,7 +133,7 @@ def test_live_slideshow_keeps_widgets_working(lab, lab_page, summary):
     console_start = len(lab_page.console)
     nb = Notebook(page, lab, NOTEBOOK)
     deck = Deck(page)
-    types = slide_types(NOTEBOOK)
+    types = [classroom.slide_type(c) for c in classroom.read_notebook(NOTEBOOK)["cells"]]
     rel = NOTEBOOK.relative_to(ROOT).as_posix()
     try:
         page.goto(f"{lab.url}/lab/tree/{rel}?reset", wait_until="domcontentloaded")
