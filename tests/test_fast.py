@@ -36,6 +36,38 @@ def test_checks_decide_only_when_to_stop():
     assert loose.loss == strict.loss[:len(loose.loss)]
 
 
+def test_first_update_follows_the_cross_entropy_gradient():
+    """train_fast's own backward pass (packed weights, one product per step) against finite
+    differences in float64.  Adam's first step is lr * g / (|g| + eps), i.e. lr * sign(g) for every
+    weight, so it shows the sign of each of the 304 partial derivatives.  (Their sizes cannot matter
+    more than that: Adam's steps do not change when one weight's gradient is scaled by a constant.)"""
+    lr, B = 1e-3, 32
+    seen = []
+    bh.train_fast(seed=4, learning_rate=lr, batch_size=B, on_step=lambda step, p: seen.append(p) or step == 1)
+    before, after = seen
+    idx = np.random.RandomState([4, 1]).randint(128 * 128, size=(fast._DRAW_BLOCK, B))[0]   # its first minibatch
+    a, b = fast._prefix_tree_pairs(8, "lsb_first")
+    x, y = bh.addition_batch(a[idx], b[idx], 8)
+
+    def cross_entropy(p):
+        o = bh.forward(p, x).output
+        return -np.sum(y * np.log(o) + (1 - y) * np.log(1 - o))
+    checked = 0
+    for name in "UWV":
+        numeric = np.zeros_like(getattr(before, name))
+        for i in np.ndindex(numeric.shape):
+            plus, minus = before.copy(), before.copy()
+            getattr(plus, name)[i] += 1e-6
+            getattr(minus, name)[i] -= 1e-6
+            numeric[i] = (cross_entropy(plus) - cross_entropy(minus)) / 2e-6
+        step = getattr(before, name) - getattr(after, name)
+        clear = np.abs(numeric) > 1e-3 * np.abs(numeric).max()          # signs of tiny entries are noise
+        assert np.array_equal(np.sign(step[clear]), np.sign(numeric[clear])), name
+        np.testing.assert_allclose(np.abs(step[clear]), lr, rtol=1e-3)
+        checked += clear.sum()
+    assert checked > 250                                               # of the 304 weights
+
+
 def test_margin_is_met_on_every_output():
     params, history = bh.train_fast(seed=3, margin=0.2)
     x, y = bh.addition_batch(*bh.all_pairs(8), 8)
