@@ -203,15 +203,14 @@ def _unpack(P, dtype=np.float32):
     return Params(U, W, V) if dtype == np.float64 else (U, W, V)
 
 
-def _sigmoid_neg(nz, out=None):
-    """sigmoid(z) = 1 / (1 + exp(-z)) from ``nz``, which holds -z (so no negation pass); written
-    into ``out``, or over ``nz`` when out is None (``nz`` is overwritten either way).
+def _sigmoid_neg(nz):
+    """sigmoid(z) = 1 / (1 + exp(-z)), written over ``nz``, which holds -z (so no negation pass).
 
     Call it under ``np.errstate(over="ignore")``: where -z > 88, exp overflows float32 to inf and
     the result is 1 / inf = 0, which is the right answer (sigmoid(-88) < 1e-38)."""
     np.exp(nz, out=nz)
     np.add(nz, _ONE, out=nz)
-    return np.reciprocal(nz, out=nz if out is None else out)
+    return np.reciprocal(nz, out=nz)
 
 
 def _in_order(x, y, bit_order):
