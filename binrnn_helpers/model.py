@@ -200,6 +200,12 @@ def numerical_gradient(params, inputs, targets, eps=1e-5):
     check_params(params)
     x = check_inputs(inputs)
     y = check_targets(targets, x)
+    return _central_differences(params, lambda p: loss(forward(p, x).output, y), eps)
+
+
+def _central_differences(params, f, eps):
+    """The gradient of ``f(params) -> float`` by central differences, as a Params (tests also use
+    it for other losses than ``loss``)."""
     probe = params.copy()
     numeric = Params(np.zeros_like(params.U), np.zeros_like(params.W), np.zeros_like(params.V))
     for name in ("U", "W", "V"):
@@ -207,9 +213,9 @@ def numerical_gradient(params, inputs, targets, eps=1e-5):
         for i in np.ndindex(w.shape):
             keep = w[i]
             w[i] = keep + eps
-            up = loss(forward(probe, x).output, y)
+            up = f(probe)
             w[i] = keep - eps
-            down = loss(forward(probe, x).output, y)
+            down = f(probe)
             w[i] = keep
             g[i] = (up - down) / (2 * eps)
     return numeric
