@@ -5,10 +5,12 @@ For seeds 0-4, in one process:
     times per seed, keeping the median time (a run takes tens of milliseconds);
   - the post's loop (``bh.train_like_the_post``: one example per step, SGD), checked every
     250 steps with ``bh.exhaustive_accuracy`` until it adds every pair right.
-It prints steps and wall time to 100 % per seed, the medians and their ratio (also with the post
-loop's checks left out: they are measurement, not training, and take about a third of its time), then checks
-``train_fast`` for seeds 0-49 on 500 random 62-bit sums each.  The figures are written to
-``benchmarks/results/train_speed.json``, which notebook 04 reads.
+It prints steps and wall time to 100 % per seed, the medians and their ratio, then the same ratio
+with the checks counted other ways (checks are measurement, not training, and the post loop's
+float64 ones take about a third of its time): the post loop checked with train_fast's float32
+checker instead; the post loop's training alone against all of train_fast; training alone on both
+sides.  Then it checks ``train_fast`` for seeds 0-49 on 500 random 62-bit sums each.  The figures
+are written to ``benchmarks/results/train_speed.json``, which notebook 04 reads.
 
 Usage: python benchmarks/train_speed.py [--quick]   (--quick: seeds 0-1, long check on 5 seeds)
 """
@@ -23,6 +25,7 @@ import time
 import numpy as np
 
 import binrnn_helpers as bh
+from binrnn_helpers.fast import _all_pairs, _exhaustive_check      # train_fast's own checker
 
 CHECK_EVERY = 250
 FAST_REPEATS = 5                 # train_fast runs per seed; the median time is kept
@@ -33,8 +36,13 @@ def post_loop_to_100(seed, max_steps=30000):
     """Steps and seconds until the post's loop adds all pairs right (checked every 250 steps).
 
     The time spent in the checks (``bh.exhaustive_accuracy``, float64, on all 16,384 pairs) is
-    part of ``seconds`` and also reported on its own, so that the training alone can be compared."""
-    reached, check_seconds = [], [0.0]
+    part of ``seconds`` and also reported on its own, so that the training alone can be compared.
+    Each check point is also checked, not counted in ``seconds``, with train_fast's own float32
+    checker, whose time is reported as ``float32_check_seconds``: what the post loop would
+    spend checking with the checker train_fast uses.  (``float32_disagreements`` counts check
+    points where the two checkers disagreed on "all pairs right".)"""
+    reached, check_seconds, float32 = [], [0.0], {"seconds": 0.0, "disagreements": 0}
+    pairs = _all_pairs(8, "lsb_first")[1]
 
     def check(step, params):
         if (step + 1) % CHECK_EVERY:
@@ -42,6 +50,11 @@ def post_loop_to_100(seed, max_steps=30000):
         start = time.perf_counter()
         done = bh.exhaustive_accuracy(params) == 1.0
         check_seconds[0] += time.perf_counter() - start
+        float32_start = time.perf_counter()
+        weights = (params.U.astype(np.float32), params.W.astype(np.float32), params.V.astype(np.float32))
+        float32_done = _exhaustive_check(*weights, pairs, "lsb_first", 0.0)[0] == 1.0
+        float32["seconds"] += time.perf_counter() - float32_start
+        float32["disagreements"] += int(float32_done != done)
         if done:
             reached.append(step + 1)
         return done
@@ -51,8 +64,11 @@ def post_loop_to_100(seed, max_steps=30000):
     seconds, cpu = time.perf_counter() - start, time.process_time() - cpu
     if not reached:
         raise RuntimeError(f"seed {seed}: the post's loop did not reach 100 % in {max_steps} steps")
+    seconds, cpu = seconds - float32["seconds"], cpu - float32["seconds"]   # (one thread: CPU = wall)
     return {"seed": seed, "steps": reached[0], "seconds": round(seconds, 4), "cpu_seconds": round(cpu, 4),
-            "check_seconds": round(check_seconds[0], 4)}
+            "check_seconds": round(check_seconds[0], 4),
+            "float32_check_seconds": round(float32["seconds"], 4),
+            "float32_disagreements": float32["disagreements"]}
 
 
 def fast_to_100(seed, repeats=FAST_REPEATS):
@@ -60,16 +76,18 @@ def fast_to_100(seed, repeats=FAST_REPEATS):
 
     A run takes some tens of milliseconds, so one preempted time slice would swing it; each seed is
     run ``repeats`` times (the same run: train_fast is deterministic) and its median time kept."""
-    seconds, cpu = [], []
+    seconds, cpu, check = [], [], []
     for _ in range(repeats):
         start, cpu_start = time.perf_counter(), time.process_time()
         params, history = bh.train_fast(seed=seed)
         seconds.append(time.perf_counter() - start)
         cpu.append(time.process_time() - cpu_start)
+        check.append(history.check_seconds)
     if not history.converged:
         raise RuntimeError(f"seed {seed}: train_fast did not converge ({history.message})")
     return {"seed": seed, "steps": history.check_steps[-1], "seconds": round(statistics.median(seconds), 5),
-            "cpu_seconds": round(statistics.median(cpu), 5), "repeats": repeats}
+            "cpu_seconds": round(statistics.median(cpu), 5), "check_seconds": round(statistics.median(check), 5),
+            "repeats": repeats}
 
 
 def summary(runs):
@@ -77,9 +95,13 @@ def summary(runs):
               "median_steps": statistics.median(r["steps"] for r in runs),
               "median_seconds": statistics.median(r["seconds"] for r in runs),
               "median_cpu_seconds": statistics.median(r["cpu_seconds"] for r in runs)}
-    if "check_seconds" in runs[0]:
-        result["median_check_seconds"] = statistics.median(r["check_seconds"] for r in runs)
-        result["median_training_seconds"] = statistics.median(r["seconds"] - r["check_seconds"] for r in runs)
+    result["median_check_seconds"] = statistics.median(r["check_seconds"] for r in runs)
+    result["median_training_seconds"] = statistics.median(r["seconds"] - r["check_seconds"] for r in runs)
+    if "float32_check_seconds" in runs[0]:
+        result["median_float32_check_seconds"] = statistics.median(r["float32_check_seconds"] for r in runs)
+        result["median_seconds_with_float32_checks"] = statistics.median(
+            r["seconds"] - r["check_seconds"] + r["float32_check_seconds"] for r in runs)
+        result["float32_disagreements"] = sum(r["float32_disagreements"] for r in runs)
     return result
 
 
@@ -98,6 +120,8 @@ def main(argv):
     ratio = post["median_seconds"] / fast["median_seconds"]
     cpu_ratio = post["median_cpu_seconds"] / fast["median_cpu_seconds"]
     training_ratio = post["median_training_seconds"] / fast["median_seconds"]
+    same_checker_ratio = post["median_seconds_with_float32_checks"] / fast["median_seconds"]
+    no_checks_ratio = post["median_training_seconds"] / fast["median_training_seconds"]
 
     print(f"{'seed':>4} | {'post loop steps':>15} {'seconds':>8} | {'train_fast steps':>16} {'ms':>7}")
     for p, f in zip(post["runs"], fast["runs"]):
@@ -107,9 +131,14 @@ def main(argv):
           f"{fast['median_steps']:>16.0f} {1000 * fast['median_seconds']:>7.1f}")
     print(f"ratio of medians (post loop / train_fast), wall time: {ratio:.0f}x; CPU time: "
           f"{cpu_ratio:.0f}x; steps: {post['median_steps'] / fast['median_steps']:.0f}x")
-    print(f"the post loop's checks every {CHECK_EVERY} steps took {post['median_check_seconds']:.2f} s (median); "
-          f"its training alone, median {post['median_training_seconds']:.2f} s, is "
-          f"{training_ratio:.0f}x train_fast's median (which includes train_fast's own checks)")
+    print(f"the post loop's float64 checks every {CHECK_EVERY} steps took {post['median_check_seconds']:.2f} s "
+          f"(median), train_fast's own checks {1000 * fast['median_check_seconds']:.1f} ms; ratio of medians:")
+    print(f"  as above, each side with its own checks (the issue's protocol): {ratio:.0f}x")
+    print(f"  the post loop checked with train_fast's float32 checker ({post['median_float32_check_seconds']:.2f} s, "
+          f"{post['float32_disagreements']} disagreements with float64): {same_checker_ratio:.0f}x")
+    print(f"  the post loop's training alone against all of train_fast: {training_ratio:.0f}x")
+    print(f"  training alone on both sides (post {post['median_training_seconds']:.2f} s, train_fast "
+          f"{1000 * fast['median_training_seconds']:.1f} ms): {no_checks_ratio:.0f}x")
     print(f"load average while measuring: {os.getloadavg()[0]:.1f} (on {os.cpu_count()} cores)")
 
     exact, extra_exact, worst = 0, 0, 1.0
@@ -133,6 +162,8 @@ def main(argv):
               "ratio": round(ratio, 1),
               "cpu_ratio": round(cpu_ratio, 1),
               "training_only_ratio": round(training_ratio, 1),
+              "same_checker_ratio": round(same_checker_ratio, 1),
+              "no_checks_ratio": round(no_checks_ratio, 1),
               "load_average": round(os.getloadavg()[0], 1),
               "long_sums": {"seeds": len(long_seeds), "bits": 62, "pairs": 500, "all_exact": int(exact),
                             "extra_pairs": 2000, "extra_all_exact": int(extra_exact),

@@ -339,8 +339,11 @@ def load_benchmark(path):
              "post_loop": {"check_every": int, "runs": [{"seed": int, "steps": int,
                            "seconds": float}, ...], "median_steps": float, "median_seconds": float,
                            "median_check_seconds": float (the part of the seconds spent checking)},
-             "train_fast": {"runs": [...], "median_steps": float, "median_seconds": float},
-             "ratio": float, "training_only_ratio": float (the post loop's checks left out),
+             "train_fast": {"runs": [...], "median_steps": float, "median_seconds": float,
+                            "median_check_seconds": float},
+             "ratio": float (each side with its own checks), "same_checker_ratio": float (the post
+             loop checked with train_fast's checker), "training_only_ratio": float (the post
+             loop's checks left out), "no_checks_ratio": float (both sides' checks left out),
              "long_sums": {"seeds": int, "bits": int, "pairs": int, "all_exact": int}}
     Raises FileNotFoundError when the file is missing, ValueError naming the first bad field.
     """
@@ -358,14 +361,13 @@ def load_benchmark(path):
         raise ValueError("benchmark file: the top level must be an object")
     _need(data, "date", "top level", "str")
     _need(data, "machine", "top level", "str")
-    _need(data, "ratio", "top level", "num")
-    _need(data, "training_only_ratio", "top level", "num")
+    for key in ("ratio", "same_checker_ratio", "training_only_ratio", "no_checks_ratio"):
+        _need(data, key, "top level", "num")
     for name in ("post_loop", "train_fast"):
         part = _need(data, name, "top level", "dict")
-        if name == "post_loop":
-            if _need(part, "check_every", name, "int") < 1:
-                raise ValueError("benchmark file: post_loop.check_every must be >= 1")
-            _need(part, "median_check_seconds", name, "num")
+        if name == "post_loop" and _need(part, "check_every", name, "int") < 1:
+            raise ValueError("benchmark file: post_loop.check_every must be >= 1")
+        _need(part, "median_check_seconds", name, "num")
         for i, run in enumerate(_need(part, "runs", name, "list")):
             where = f"{name}.runs[{i}]"
             if not isinstance(run, dict):

@@ -1,3 +1,5 @@
+import time
+
 import numpy as np
 import pytest
 
@@ -103,6 +105,24 @@ def test_step_limit_is_reported():
     assert not history.converged and history.check_steps == [5]
     assert "not converged" in history.message
     assert history.accuracy[-1] == bh.exhaustive_accuracy(params)
+
+
+def test_check_seconds_counts_the_time_spent_in_the_checks(monkeypatch):
+    calls = []
+
+    def slow(checker):                  # each check takes at least 20 ms more than it would
+        def run(*args):
+            calls.append(checker.__name__)
+            time.sleep(0.02)
+            return checker(*args)
+        return run
+    for name in ("_within_margin", "_exhaustive_check"):
+        monkeypatch.setattr(fast, name, slow(getattr(fast, name)))
+    for kwargs in ({"seed": 0}, {"seed": 0, "max_steps": 5}):    # converged; stopped by the limit
+        calls.clear()
+        history = bh.train_fast(**kwargs)[1]
+        assert "_exhaustive_check" in calls
+        assert 0.02 * len(calls) <= history.check_seconds < history.seconds
 
 
 def test_prefix_tree_outputs_match_the_plain_forward_pass():

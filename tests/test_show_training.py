@@ -33,10 +33,11 @@ def run():
 def good_benchmark():
     runs = [{"seed": s, "steps": 5000 + 250 * s, "seconds": 4.0 + s} for s in range(3)]
     fast = [{"seed": s, "steps": 100 + 10 * s, "seconds": 0.2 + 0.1 * s} for s in range(3)]
-    return {"date": "2026-01-01", "machine": "test", "ratio": 19.5, "training_only_ratio": 13.0,
+    return {"date": "2026-01-01", "machine": "test", "ratio": 19.5, "same_checker_ratio": 14.0,
+            "training_only_ratio": 13.0, "no_checks_ratio": 17.0,
             "post_loop": {"check_every": 250, "runs": runs, "median_steps": 5250.0, "median_seconds": 5.0,
                           "median_check_seconds": 1.1},
-            "train_fast": {"runs": fast, "median_steps": 110.0, "median_seconds": 0.3},
+            "train_fast": {"runs": fast, "median_steps": 110.0, "median_seconds": 0.3, "median_check_seconds": 0.1},
             "long_sums": {"seeds": 50, "bits": 62, "pairs": 500, "all_exact": 49}}
 
 
@@ -206,6 +207,9 @@ def test_load_benchmark_accepts_the_schema(tmp_path):
     (lambda d: d["train_fast"].update(median_seconds="fast"), "train_fast.median_seconds must be a finite"),
     (lambda d: d.update(ratio=float("nan")), "ratio must be a finite number"),
     (lambda d: d.pop("training_only_ratio"), "'training_only_ratio'"),
+    (lambda d: d.pop("same_checker_ratio"), "'same_checker_ratio'"),
+    (lambda d: d.update(no_checks_ratio="113x"), "no_checks_ratio must be a finite"),
+    (lambda d: d["train_fast"].pop("median_check_seconds"), "'median_check_seconds'"),
     (lambda d: d["post_loop"].update(median_check_seconds=-0.5), "median_check_seconds must be >= 0"),
     (lambda d: d["long_sums"].update(all_exact=51), "all_exact"),
     (lambda d: d["post_loop"]["runs"][0].update(seconds=-1.0), "must be >= 0"),
