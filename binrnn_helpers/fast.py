@@ -147,10 +147,7 @@ def train_fast(hidden_size=16, seed=0, *, learning_rate=LEARNING_RATE, batch_siz
             np.copyto(inputs, x_block[k])
             np.negative(P, out=nP)
             for s, h_next in forward:                  # forward: the recurrence, one product a step
-                np.dot(nA, s, out=z)                   # -z_{t+1}; then h_{t+1} = 1 / (1 + exp(-z))
-                np.exp(z, out=z)
-                np.add(z, _ONE, out=z)
-                np.reciprocal(z, out=h_next)
+                _sigmoid_neg(np.dot(nA, s, out=z), out=h_next)     # -z_{t+1}, then h_{t+1}
             _sigmoid_neg(np.matmul(nV, hidden, out=out))   # the outputs, all steps at once
             np.subtract(outputs, y_block[k], out=err)
             squared = float(np.vdot(err, err))
@@ -210,14 +207,15 @@ def _unpack(P, dtype=np.float32):
     return Params(U, W, V) if dtype == np.float64 else (U, W, V)
 
 
-def _sigmoid_neg(nz):
-    """sigmoid(z) = 1 / (1 + exp(-z)), written over ``nz``, which holds -z (so no negation pass).
+def _sigmoid_neg(nz, out=None):
+    """sigmoid(z) = 1 / (1 + exp(-z)), from ``nz``, which holds -z (so no negation pass); written
+    into ``out``, or over ``nz`` when ``out`` is None (``nz`` is overwritten either way).
 
     Call it under ``np.errstate(over="ignore")``: where -z > 88, exp overflows float32 to inf and
     the result is 1 / inf = 0, which is the right answer (sigmoid(-88) < 1e-38)."""
     np.exp(nz, out=nz)
     np.add(nz, _ONE, out=nz)
-    return np.reciprocal(nz, out=nz)
+    return np.reciprocal(nz, out=nz if out is None else out)
 
 
 def _in_order(x, y, bit_order):
