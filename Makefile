@@ -1,35 +1,44 @@
-# binrnn: `make lab` to study, `make test` to check everything.  Both create .venv when missing.
+# binrnn: `make lab` to study, `make test` to check everything.  Both create .venv when missing,
+# with the package versions the tests passed with (tools/constraints.txt; `make upgrade` moves them).
 PYTHON ?= python3
 VENV   := .venv
 PY     := $(VENV)/bin/python
 STAMP  := $(VENV)/.installed
+CONSTRAINTS := tools/constraints.txt
 # Scratch space for caches and kernels started by tests, so nothing lands in $HOME or the repo.
 SCRATCH := $(or $(TMPDIR),/tmp)/binrnn-scratch
 AS_ROOT := $(if $(filter 0,$(shell id -u)),--allow-root,)
 NOTEBOOKS := $(sort $(wildcard notebooks/[0-9][0-9]_*.ipynb))
 
-.PHONY: lab test execute benchmark clean test-browser binder-check
+.PHONY: lab test test-simd-off execute benchmark clean test-browser binder-check upgrade
 
-$(STAMP): pyproject.toml
+$(STAMP): pyproject.toml $(CONSTRAINTS)
 	@test -x $(PY) || $(PYTHON) -m venv $(VENV)
-	$(PY) -m pip install --quiet --upgrade pip
-	$(PY) -m pip install --quiet -e '.[lab,test]'
+	$(PY) -m pip install --quiet -c $(CONSTRAINTS) pip
+	$(PY) -m pip install --quiet -c $(CONSTRAINTS) -e '.[lab,test]'
 	@touch $(STAMP)
 
 # Quiet caches for everything that runs code under test.
-test execute benchmark test-browser binder-check: export MPLCONFIGDIR := $(SCRATCH)/mpl
-test execute benchmark test-browser binder-check: export IPYTHONDIR := $(SCRATCH)/ipython
-test execute benchmark test-browser binder-check: export JUPYTER_CONFIG_DIR := $(SCRATCH)/jupyter-config
-test execute benchmark test-browser binder-check: export JUPYTER_DATA_DIR := $(SCRATCH)/jupyter-data
-test execute benchmark test-browser binder-check: export JUPYTER_RUNTIME_DIR := $(SCRATCH)/jupyter-runtime
-test execute benchmark test-browser binder-check: export PYTHONPYCACHEPREFIX := $(SCRATCH)/pycache
-test execute benchmark test-browser binder-check: export PYDEVD_DISABLE_FILE_VALIDATION := 1
+test test-simd-off execute benchmark test-browser binder-check: export MPLCONFIGDIR := $(SCRATCH)/mpl
+test test-simd-off execute benchmark test-browser binder-check: export IPYTHONDIR := $(SCRATCH)/ipython
+test test-simd-off execute benchmark test-browser binder-check: export JUPYTER_CONFIG_DIR := $(SCRATCH)/jupyter-config
+test test-simd-off execute benchmark test-browser binder-check: export JUPYTER_DATA_DIR := $(SCRATCH)/jupyter-data
+test test-simd-off execute benchmark test-browser binder-check: export JUPYTER_RUNTIME_DIR := $(SCRATCH)/jupyter-runtime
+test test-simd-off execute benchmark test-browser binder-check: export PYTHONPYCACHEPREFIX := $(SCRATCH)/pycache
+test test-simd-off execute benchmark test-browser binder-check: export PYDEVD_DISABLE_FILE_VALIDATION := 1
 
 lab: $(STAMP)
 	$(VENV)/bin/jupyter lab $(AS_ROOT) notebooks/
 
 # Unit tests, then every notebook executed and compared with its saved outputs (nbval).
 test: $(STAMP)
+	$(PY) -m pytest -n 2 --dist loadfile tests $(if $(NOTEBOOKS),--nbval $(NOTEBOOKS))
+
+# The same again with numpy's SIMD dispatch switched off (tools/numpy_dispatch.py): floats then
+# round differently in the last bits, as on another CPU, and nothing may depend on those bits.
+test-simd-off: $(STAMP)
+	export NPY_DISABLE_CPU_FEATURES="$$($(PY) tools/numpy_dispatch.py)" && \
+	$(PY) tools/numpy_dispatch.py --off && \
 	$(PY) -m pytest -n 2 --dist loadfile tests $(if $(NOTEBOOKS),--nbval $(NOTEBOOKS))
 
 # Re-run every notebook top to bottom and save it with outputs and widget state.
@@ -43,12 +52,24 @@ benchmark: $(STAMP)
 clean:
 	rm -rf $(VENV) $(SCRATCH)
 
+# Move every pinned version forward: a fresh .venv with the newest releases pyproject.toml allows,
+# then tools/constraints.txt and environment.yml's pins rewritten from it, then everything re-run.
+# Read the diff of the notebooks and the pins before committing.
+upgrade:
+	rm -rf $(VENV)
+	$(PYTHON) -m venv $(VENV)
+	$(PY) -m pip install --quiet --upgrade pip
+	$(PY) -m pip install --quiet -e '.[lab,test,browser]'
+	$(PY) tools/pin_versions.py
+	@touch $(STAMP) $(BROWSER_STAMP)
+	$(MAKE) execute test test-simd-off test-browser binder-check
+
 # --- The series in a real JupyterLab, in a real browser, and as Binder would build it ---------
 CHROMIUM ?= /usr/bin/chromium
 BROWSER_STAMP := $(VENV)/.installed-browser
 
 $(BROWSER_STAMP): $(STAMP)
-	$(PY) -m pip install --quiet -e '.[lab,test,browser]'
+	$(PY) -m pip install --quiet -c $(CONSTRAINTS) -e '.[lab,test,browser]'
 	@touch $(BROWSER_STAMP)
 
 # Every notebook opened in JupyterLab in Chromium (driven by Playwright): Run All, no errors,

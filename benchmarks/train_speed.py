@@ -9,7 +9,8 @@ It prints steps and wall time to 100 % per seed, the medians and their ratio, th
 with the checks counted other ways (checks are measurement, not training, and the post loop's
 float64 ones take about a third of its time): the post loop checked with train_fast's float32
 checker instead; the post loop's training alone against all of train_fast; training alone on both
-sides.  Then it checks ``train_fast`` for seeds 0-49 on 500 random 62-bit sums each.  The figures
+sides.  Then it checks ``train_fast`` for seeds 0-49 on 2,000 random 62-bit sums and 200 random
+95-bit sums each (the unit test's sums; ``benchmarks/long_sums.py`` repeats this per CPU profile).  The figures
 are written to ``benchmarks/results/train_speed.json``, which notebook 04 reads.
 
 Usage: python benchmarks/train_speed.py [--quick]   (--quick: seeds 0-1, long check on 5 seeds)
@@ -142,16 +143,16 @@ def main(argv):
     print(f"load average while measuring: {os.getloadavg()[0]:.1f} (on {os.cpu_count()} cores)")
 
     exact, extra_exact, worst = 0, 0, 1.0
+    tests = [bh.evaluation.long_sums(2000, 62, seed=7), bh.evaluation.long_sums(200, 95, seed=11)]
     for seed in long_seeds:
         params, history = bh.train_fast(seed=seed)
-        acc = bh.long_sum_accuracy(params, bits=62, n=500, seed=2024)      # the tests' pairs
-        extra = bh.long_sum_accuracy(params, bits=62, n=2000, seed=7)      # 2,000 more
+        acc, extra = (float(np.all(bh.predict_bits(params, x) == y, axis=0).mean()) for x, y in tests)
         exact += acc == 1.0
         extra_exact += extra == 1.0
         worst = min(worst, acc, extra)
-    print(f"62-bit sums: {exact} of {len(long_seeds)} networks (seeds 0-{len(long_seeds) - 1}) add all "
-          f"500 random pairs (seed 2024) exactly; {extra_exact} of {len(long_seeds)} also 2,000 more "
-          f"(seed 7); worst network: {worst:.2%}")
+    print(f"long sums: {exact} of {len(long_seeds)} networks (seeds 0-{len(long_seeds) - 1}) add all "
+          f"2,000 random 62-bit sums (seed 7) exactly; {extra_exact} of {len(long_seeds)} all 200 random "
+          f"95-bit sums (seed 11); worst network: {worst:.2%}")
 
     result = {"date": time.strftime("%Y-%m-%d"),
               "machine": f"{platform.machine()}, {platform.python_implementation()} "
@@ -165,8 +166,8 @@ def main(argv):
               "same_checker_ratio": round(same_checker_ratio, 1),
               "no_checks_ratio": round(no_checks_ratio, 1),
               "load_average": round(os.getloadavg()[0], 1),
-              "long_sums": {"seeds": len(long_seeds), "bits": 62, "pairs": 500, "all_exact": int(exact),
-                            "extra_pairs": 2000, "extra_all_exact": int(extra_exact),
+              "long_sums": {"seeds": len(long_seeds), "bits": 62, "pairs": 2000, "all_exact": int(exact),
+                            "extra_bits": 95, "extra_pairs": 200, "extra_all_exact": int(extra_exact),
                             "worst_accuracy": worst}}
     if not quick:
         RESULTS.parent.mkdir(exist_ok=True)

@@ -65,10 +65,30 @@ def random_pairs(n, bits, seed):
             rng.randint(0, high, size=n, dtype=np.int64))
 
 
+def long_sums(n, bits, seed):
+    """n random additions of two ``bits``-bit numbers (any size), as fed to the network.
+
+    The operands' bits come from ``RandomState(seed)``; the targets are the bits of Python's own
+    a + b.  Returns inputs (bits+1, n, 2) and targets (bits+1, n), float64, LSB first: the last
+    step reads (0, 0) and writes the final carry.
+    """
+    n = check_int(n, "n", minimum=1)
+    bits = check_int(bits, "bits", minimum=1, maximum=100_000)
+    rng = np.random.RandomState(check_int(seed, "seed", minimum=0, maximum=2**32 - 1))
+    inputs = np.zeros((bits + 1, n, 2))
+    inputs[:bits] = rng.randint(2, size=(bits, n, 2))
+    targets = np.empty((bits + 1, n))
+    for i in range(n):
+        a, b = (int("".join("01"[int(v)] for v in inputs[::-1, i, k]), 2) for k in (0, 1))
+        targets[:, i] = [((a + b) >> t) & 1 for t in range(bits + 1)]
+    return inputs, targets
+
+
 def long_sum_accuracy(params, bits=62, n=500, seed=2024):
-    """Fraction of ``n`` random pairs of ``bits``-bit numbers the network adds exactly.
+    """Fraction of ``n`` random pairs of ``bits``-bit numbers (``long_sums``) added exactly.
 
     The network runs bits + 1 steps, so the final carry has its own output bit.
     """
-    a, b = random_pairs(n, bits, seed)
-    return float(correct_sums(params, a, b, bits + 1).mean())
+    check_params(params)
+    inputs, targets = long_sums(n, bits, seed)
+    return float(np.all(predict_bits(params, inputs) == targets, axis=0).mean())

@@ -8,6 +8,13 @@ a margin, on long sums and on every pair, checked cheaply.  Its weights are pack
 matrix so that each time step is one matrix product forward and one backward: at ~32 sums a
 step, numpy's per-call overhead, not arithmetic, sets the pace.  Everything else -- the network,
 its 304 weights, their initial values -- is the post's.
+
+It trains in float64 so that every computer trains the same network.  CPUs round the last bit of
+a float differently (another SIMD width, another BLAS kernel), and a hundred Adam steps amplify a
+difference: in float32 (1e-7) that ends in a different network; in float64 (1e-16) the networks
+end at most 2e-6 apart, after the same number of steps (benchmarks/long_sums.py measures it).
+The checks that decide when to stop run in float32, for speed: a check's verdict could only differ
+between computers if an output were within 1e-7 of the margin's edge.
 """
 import functools
 import math
@@ -22,13 +29,15 @@ from .model import Params, _draw_params
 BIT_ORDERS = ("lsb_first", "msb_first")
 LEARNING_RATE = 0.3                     #: train_fast's default
 #: margin demanded on the long check sums: wider than the 8-bit one, because on a long sum a
-#: hidden state that is only just right can drift over many steps (measured in benchmarks/).
-LONG_MARGIN = 0.35
+#: hidden state that is only just right can drift over many steps (benchmarks/long_sums.py).
+LONG_MARGIN = 0.4
+#: fresh long sums drawn for every long check: (how many, chance that a step's bits propagate the
+#: carry).  0.5 is uniformly random bits; 0.9 makes the long carry chains where drift shows.
+FRESH_SUMS = ((2000, 0.5), (1000, 0.9))
 _BIT_PAIRS = np.array([[0, 0], [0, 1], [1, 0], [1, 1]])      # the four possible (a_t, b_t)
 BETA1, BETA2 = 0.5, 0.9                                      # Adam's decay rates for m and v
-_ADAM_RATES = np.array([[1 - BETA1], [1 - BETA2]], np.float32)   # m += (1-b1) (g - m), likewise v
-_ONE = np.array(1, np.float32)                               # 0-d: cheaper than 1
-_EPS = np.array(1e-8, np.float32)                            # Adam's epsilon
+_ADAM_RATES = np.array([[1 - BETA1], [1 - BETA2]])                 # m += (1-b1) (g - m), likewise v
+EPSILON = 1e-8                                               # Adam's epsilon
 _DRAW_BLOCK = 32                                             # minibatches drawn per randint call
 
 
@@ -59,15 +68,17 @@ def train_fast(hidden_size=16, seed=0, *, learning_rate=LEARNING_RATE, batch_siz
 
     Initial weights: ``init_params(hidden_size, seed)`` (the post's draw).  Minibatches of
     ``batch_size`` random pairs from ``RandomState([seed, 1])``; Adam (beta1 0.5, beta2 0.9) on
-    the cross-entropy of the output bits; float32 inside.
+    the cross-entropy of the output bits; float64 inside (see the module's docstring).
 
-    Stops when (a) every output on 146 long sums (``_long_sums``: random 64-bit sums and long
-    runs that must keep a carry) is on the right side of 0.5 by ``LONG_MARGIN`` -- a network that
-    is only barely right on 8 bits often fails on long numbers -- and then (b) every output for
-    every pair is right by ``margin`` (|o - y| <= 0.5 - margin).  The long sums go first because
-    a network that is not ready mostly fails them within a few steps, which is far cheaper than
-    one pass over all pairs.  Checks run only when the minibatch itself passes with 0.05 to spare,
-    and at most every 5 updates; they never change the training, only when it stops.
+    Stops when (a) every output on 146 fixed long sums (``_long_sums``: random 64-bit sums and
+    long runs that must keep a carry) and on 3,000 64-bit sums drawn afresh for this check
+    (``FRESH_SUMS``, from ``RandomState([seed, 2])``) is on the right side of 0.5 by
+    ``LONG_MARGIN`` -- a network that is only barely right on 8 bits often fails on long
+    numbers -- and then (b) every output for every pair is right by ``margin``
+    (|o - y| <= 0.5 - margin).  The long sums go first because a network that is not ready
+    mostly fails them within a few steps, which is far cheaper than one pass over all pairs.
+    Checks run only when the minibatch itself passes with 0.05 to spare, and at most every 5
+    updates; they never change the training, only when it stops.
     Otherwise it stops after ``max_steps`` updates with ``history.converged`` False.
 
     bit_order: "lsb_first" (the post's) or "msb_first" (bits fed the other way: the carry would
@@ -97,18 +108,18 @@ def train_fast(hidden_size=16, seed=0, *, learning_rate=LEARNING_RATE, batch_siz
 
     # The layout, chosen so that each time step costs one matrix product each way.  Step t's
     # column block S[t] = [h_t; x_t] holds, one column per sum, the hidden state h_t (H rows,
-    # h_0 = 0) and the step's input bits x_t (2 rows).  All weights live in one float32 matrix
+    # h_0 = 0) and the step's input bits x_t (2 rows).  All weights live in one float64 matrix
     # P = [[W.T, U.T], [V.T, 0, 0]], so -P[:H] @ S[t] = -(W.T h_t + U.T x_t) = -z_{t+1}, and
     # P[:, :H].T = [W V] sends dL/dz_{t+1} and the output error of step t back to h_t at once.
     # Adam updates P as one flat vector (its two unused corner entries get zero gradient).
     init = _draw_params(np.random.RandomState(seed), H)
-    P = np.zeros((H + 1, H + 2), np.float32)
+    P = np.zeros((H + 1, H + 2), np.float64)
     P[:H, :H], P[:H, H:], P[H, :H] = init.W.T, init.U.T, init.V[:, 0]
     theta = P.ravel()                                  # a view: updating theta updates P
     nP = np.empty_like(P)                              # -P, refreshed every step
     nA, nV = nP[:H], nP[H:, :H]                        # -[W.T U.T] and -V.T
     back = P[:, :H].T                                  # [W V], (H, H+1)
-    grads = np.zeros((2, theta.size), np.float32)     # [gradient, gradient**2]
+    grads = np.zeros((2, theta.size), np.float64)     # [gradient, gradient**2]
     moments = np.zeros_like(grads)                     # Adam's [m, v]
     (g, g_squared), (m, v) = grads, moments
     G = g.reshape(H + 1, H + 2)                        # the gradient, laid out like P
@@ -117,17 +128,18 @@ def train_fast(hidden_size=16, seed=0, *, learning_rate=LEARNING_RATE, batch_siz
     X, Y = _all_pairs(T, bit_order)                    # every pair, (T, N, 2) and (T, N), read-only
     long_x, long_y = _long_check_sums(bit_order)
     draw = np.random.RandomState([seed, 1])
-    S = np.zeros((T + 1, H + 2, B), np.float32)        # S[t] = [h_t; x_t]
-    E = np.zeros((T + 1, H + 1, B), np.float32)        # E[t] = [dL/dz_{t+1}; err_t], zero where absent
+    fresh_draw = np.random.RandomState([seed, 2])     # the fresh long sums of each check
+    S = np.zeros((T + 1, H + 2, B), np.float64)        # S[t] = [h_t; x_t]
+    E = np.zeros((T + 1, H + 1, B), np.float64)        # E[t] = [dL/dz_{t+1}; err_t], zero where absent
     hidden, inputs = S[1:, :H], S[:T, H:]              # h_1..h_T and x_0..x_{T-1}
-    slopes = np.empty((T, H, B), np.float32)           # slopes[t-1] = h_t (1 - h_t), the sigmoid's slope
+    slopes = np.empty((T, H, B), np.float64)           # slopes[t-1] = h_t (1 - h_t), the sigmoid's slope
     forward = [(S[t], S[t + 1, :H]) for t in range(T)]
     backward = [(E[t], E[t - 1, :H], slopes[t - 1]) for t in range(T, 0, -1)]
-    z = np.empty((H, B), np.float32)                   # one step's -z, then its W h + V err
-    out = np.empty((T, 1, B), np.float32)              # the outputs o_0..o_{T-1} ...
+    z = np.empty((H, B), np.float64)                   # one step's -z, then its W h + V err
+    out = np.empty((T, 1, B), np.float64)              # the outputs o_0..o_{T-1} ...
     outputs = out[:, 0]                                # ... as (T, B)
-    err = np.empty((T, B), np.float32)                 # o - y: dL/d(output logit) for cross-entropy
-    per_step = np.empty((T + 1, H + 1, H + 2), np.float32)   # each step's share of the gradient
+    err = np.empty((T, B), np.float64)                 # o - y: dL/d(output logit) for cross-entropy
+    per_step = np.empty((T + 1, H + 1, H + 2), np.float64)   # each step's share of the gradient
     S_T = S.transpose(0, 2, 1)
     err_rows, corner = E[1:, H], G[H, H:]
     gate = 0.45 - margin                               # the minibatch must pass with 0.05 to spare
@@ -159,7 +171,8 @@ def train_fast(hidden_size=16, seed=0, *, learning_rate=LEARNING_RATE, batch_siz
             if step >= next_check and squared <= T * B * gate**2 and np.abs(err).max() <= gate:
                 check_start = time.perf_counter()
                 U, W, V = _unpack(P)
-                if _within_margin(U, W, V, long_x, long_y, LONG_MARGIN):
+                if _within_margin(U, W, V, long_x, long_y, LONG_MARGIN) and _within_margin(
+                        U, W, V, *_fresh_long_sums(fresh_draw, bit_order), LONG_MARGIN):
                     acc, outside = _exhaustive_check(U, W, V, Y, bit_order, margin)
                     check_steps.append(step)
                     accuracy.append(acc)
@@ -172,7 +185,7 @@ def train_fast(hidden_size=16, seed=0, *, learning_rate=LEARNING_RATE, batch_siz
             # backward through time, for the loss summed over the minibatch (the mean would give the
             # same Adam step: m / sqrt(v) does not change when every gradient is scaled alike)
             np.copyto(err_rows, err)
-            np.subtract(_ONE, hidden, out=slopes)
+            np.subtract(1, hidden, out=slopes)
             slopes *= hidden
             for e, d, slope in backward:               # dL/dz_t = ([W V] @ [dL/dz_{t+1}; err_t]) * slope
                 np.dot(back, e, out=z)
@@ -186,9 +199,9 @@ def train_fast(hidden_size=16, seed=0, *, learning_rate=LEARNING_RATE, batch_siz
             change *= _ADAM_RATES
             moments += change
             np.sqrt(v, out=update)                     # theta -= lr * m_hat / (sqrt(v_hat) + eps)
-            update += _EPS
+            update += EPSILON
             np.divide(m, update, out=update)
-            update *= np.float32(learning_rate * math.sqrt(1 - BETA2**n) / (1 - BETA1**n))
+            update *= learning_rate * math.sqrt(1 - BETA2**n) / (1 - BETA1**n)
             theta -= update
     if not check_steps or check_steps[-1] != step:    # step = the number of updates made
         check_start = time.perf_counter()
@@ -203,7 +216,7 @@ def _unpack(P, dtype=np.float32):
     """U, W, V (contiguous copies) from the packed matrix P = [[W.T, U.T], [V.T, 0, 0]];
     as Params when dtype is float64."""
     H = len(P) - 1
-    U, W, V = (np.ascontiguousarray(a, dtype) for a in (P[:H, H:].T, P[:H, :H].T, P[H:, :H].T))
+    U, W, V = (np.array(a, dtype, order="C") for a in (P[:H, H:].T, P[:H, :H].T, P[H:, :H].T))
     return Params(U, W, V) if dtype == np.float64 else (U, W, V)
 
 
@@ -214,7 +227,7 @@ def _sigmoid_neg(nz, out=None):
     Call it under ``np.errstate(over="ignore")``: where -z > 88, exp overflows float32 to inf and
     the result is 1 / inf = 0, which is the right answer (sigmoid(-88) < 1e-38)."""
     np.exp(nz, out=nz)
-    np.add(nz, _ONE, out=nz)
+    np.add(nz, 1, out=nz)
     return np.reciprocal(nz, out=nz if out is None else out)
 
 
@@ -333,11 +346,32 @@ def _long_sums(n=50, bits=64, seed=99):
             for first in _BIT_PAIRS for middle in middles for last in _BIT_PAIRS]
     x = np.concatenate([x, np.stack(hard, axis=1)], axis=1)
     x[-1] = 0
+    return x.astype(np.float32), _ripple_carry(x)
+
+
+def _fresh_long_sums(rng, bit_order, bits=64):
+    """New long sums for one check, as fed to the network: ``FRESH_SUMS`` drawn from ``rng``.
+
+    Each step's bit pair propagates the carry ((0, 1) or (1, 0)) with the given chance, else it
+    kills or makes one ((0, 0) or (1, 1)); the last step is (0, 0), so the final carry has a step.
+    Fresh sums every check: a network cannot pass by fitting one fixed set of long sums."""
+    parts = []
+    for n, chance in FRESH_SUMS:
+        a = rng.randint(2, size=(bits, n), dtype=bool)
+        propagate = rng.random_sample((bits, n)) < chance
+        parts.append(np.stack([a, a ^ propagate], axis=-1))       # b = not a where it propagates
+    x = np.concatenate(parts, axis=1).view(np.int8)              # 0 and 1, to add up
+    x[-1] = 0
+    return _in_order(x.astype(np.float32), _ripple_carry(x), bit_order)
+
+
+def _ripple_carry(x):
+    """The bits of each sum, (bits, M) float32, from its input bits x (bits, M, 2), LSB first."""
     y, carry = np.empty(x.shape[:2], np.float32), 0
-    for t in range(bits):
+    for t in range(len(x)):
         total = x[t, :, 0] + x[t, :, 1] + carry
         y[t], carry = total & 1, total >> 1
-    return x.astype(np.float32), y
+    return y
 
 
 @np.errstate(over="ignore")                              # see _sigmoid_neg

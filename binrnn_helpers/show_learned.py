@@ -55,7 +55,7 @@ def plot_carry_units(probe, hidden, carry):
         raise ValueError(f"hidden must be (T, N, H) and carry (T, N) with H = {len(probe.correlations)}, "
                          f"got {hidden.shape} and {carry.shape}")
     fig, (ax1, ax2) = plt.subplots(1, 2, figsize=(11, 3.8), layout="constrained")
-    order = np.argsort(probe.correlations)[::-1]
+    order = np.argsort(probe.correlations, kind="stable")[::-1]
     r = probe.correlations[order]
     ax1.bar(np.arange(len(r)), r, color=[COLORS["vermillion"] if v > 0 else COLORS["blue"] for v in r])
     ax1.set_xticks(np.arange(len(r)), [str(j) for j in order], fontsize=8)
@@ -174,14 +174,28 @@ def draw_automaton(automaton, names=None, title="The extracted automaton"):
 
 def load_results(path):
     """``benchmarks/results/where_it_breaks.json`` as a dict, checked for the keys the notebook uses."""
+    return _load_benchmark(path, ("summary", "runs", "curves", "max_steps", "seeds"), "where_it_breaks.py")
+
+
+def load_long_sums(path):
+    """``benchmarks/results/long_sums.json`` as a dict, checked for the keys the notebook uses."""
+    results = _load_benchmark(path, ("date", "profiles", "tests"), "long_sums.py")
+    keys = ("profile", "failing_seeds", "worst_accuracy_62", "worst_accuracy_95", "worst_accuracy_64")
+    for profile in results["profiles"]:
+        if not isinstance(profile, dict) or any(key not in profile for key in keys):
+            raise ValueError(f"path {os.fspath(path)!r}: every profile needs {', '.join(keys)}; "
+                             f"re-run benchmarks/long_sums.py")
+    return results
+
+
+def _load_benchmark(path, keys, script):
     if not isinstance(path, (str, os.PathLike)):
         raise TypeError(f"path must be a str or os.PathLike, got {type(path).__name__}")
     with open(path, encoding="utf-8") as f:
         results = json.load(f)
-    for key in ("summary", "runs", "curves", "max_steps", "seeds"):
+    for key in keys:
         if key not in results:
-            raise ValueError(f"path {os.fspath(path)!r}: no {key!r} in the results; re-run "
-                             f"benchmarks/where_it_breaks.py")
+            raise ValueError(f"path {os.fspath(path)!r}: no {key!r} in the results; re-run benchmarks/{script}")
     return results
 
 

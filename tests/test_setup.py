@@ -18,15 +18,45 @@ def pyproject_packages():
             if "extra == \"browser\"" not in r and "extra == 'browser'" not in r}
 
 
-def environment_packages():
+def environment_dependencies():
     lines = (ROOT / "environment.yml").read_text().splitlines()
     start = lines.index("dependencies:")
-    deps = [ln.strip()[2:] for ln in lines[start + 1:] if ln.strip().startswith("- ")]
-    return {normalise(d) for d in deps} - {"python", "pip"}
+    return [ln.strip()[2:] for ln in lines[start + 1:] if ln.strip().startswith("- ")]
+
+
+def environment_packages():
+    return {normalise(d) for d in environment_dependencies()} - {"python", "pip"}
+
+
+def constraints():
+    """{name: version} from tools/constraints.txt, the versions `make` installs."""
+    pins = {}
+    for line in (ROOT / "tools" / "constraints.txt").read_text().splitlines():
+        if line and not line.startswith("#"):
+            name, version = line.split("==")
+            pins[normalise(name)] = version
+    return pins
 
 
 def test_environment_and_pyproject_name_the_same_packages():
     assert environment_packages() == pyproject_packages()
+
+
+def test_binder_and_make_install_the_same_exact_versions():
+    pins = constraints()
+    for dep in environment_dependencies():
+        name, _, version = dep.partition("=")
+        if name not in ("python", "pip"):
+            assert re.fullmatch(r"\d+(\.\d+)*", version), f"environment.yml: {dep} is not an exact pin"
+            assert pins.get(normalise(name)) == version, f"{dep}: tools/constraints.txt has {pins.get(normalise(name))}"
+
+
+def test_every_dependency_has_a_known_good_version_and_pyproject_keeps_ranges():
+    pins = constraints()
+    requirements = importlib.metadata.requires("binrnn-helpers")
+    assert {normalise(r) for r in requirements} <= set(pins)        # the browser extra included
+    assert not [r for r in requirements if "==" in r.split(";")[0]], "pyproject.toml keeps ranges; pins live in constraints.txt"
+    assert pins["numpy"] == importlib.metadata.version("numpy")     # this environment is the tested one
 
 
 def test_environment_pins_an_exact_python():

@@ -290,5 +290,5 @@ def test_notebook_is_saved_executed_and_clean(notebook):
             assert o.output_type != "error" and o.get("name") != "stderr", c.source[:60]
             assert "<matplotlib" not in str(o.get("data", {}).get("text/plain", ""))
     widget_cells = [c for c in code if "adder_widget" in c.source]
-    assert widget_cells and all(c.source.startswith("# NBVAL_IGNORE_OUTPUT\n") for c in widget_cells)
+    assert widget_cells and all("nbval-ignore-output" in c.metadata.get("tags", []) for c in widget_cells)
     assert "application/vnd.jupyter.widget-state+json" in notebook.metadata.get("widgets", {})
