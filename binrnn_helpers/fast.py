@@ -12,7 +12,8 @@ its 304 weights, their initial values -- is the post's.
 It trains in float64 so that every computer trains the same network.  CPUs round the last bit of
 a float differently (another SIMD width, another BLAS kernel), and a hundred Adam steps amplify a
 difference: in float32 (1e-7) that ends in a different network; in float64 (1e-16) the networks
-end at most 2e-6 apart, after the same number of steps (benchmarks/long_sums.py measures it).
+for seeds 0-49 end at most 2e-6 apart, after the same number of steps (benchmarks/long_sums.py
+measures it).  Runs of many hundreds of steps can still drift apart.
 The checks that decide when to stop run in float32, for speed: a check's verdict could only differ
 between computers if an output were within 1e-7 of the margin's edge.
 """

@@ -179,7 +179,8 @@ def load_results(path):
 
 def load_long_sums(path):
     """``benchmarks/results/long_sums.json`` as a dict, checked for the keys the notebook uses."""
-    results = _load_benchmark(path, ("date", "profiles", "tests"), "long_sums.py")
+    results = _load_benchmark(path, ("date", "profiles", "tests", "train_fast_same_steps_between_profiles",
+                                     "train_fast_max_difference_between_profiles"), "long_sums.py")
     keys = ("profile", "failing_seeds", "worst_accuracy_62", "worst_accuracy_95", "worst_accuracy_64")
     for profile in results["profiles"]:
         if not isinstance(profile, dict) or any(key not in profile for key in keys):

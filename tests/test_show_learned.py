@@ -110,6 +110,23 @@ def test_load_results_refuses_incomplete(tmp_path):
         sl.load_results(p)
 
 
+def test_load_long_sums_reads_the_benchmark_and_refuses_incomplete(tmp_path):
+    results = sl.load_long_sums(RESULTS.parent / "long_sums.json")
+    assert results["profiles"][0]["profile"] == "native" and results["tests"]["62"]["sums"] == 2000
+    good = {"date": "d", "tests": {}, "train_fast_same_steps_between_profiles": True,
+            "train_fast_max_difference_between_profiles": 0.0,
+            "profiles": [{"profile": "native", "failing_seeds": [], "worst_accuracy_62": 1.0,
+                          "worst_accuracy_95": 1.0, "worst_accuracy_64": 1.0}]}
+    p = tmp_path / "r.json"
+    p.write_text(json.dumps(good))
+    assert sl.load_long_sums(p) == good
+    for broken, word in (({**good, "profiles": [{"profile": "native"}]}, "failing_seeds"),
+                         ({k: v for k, v in good.items() if k != "profiles"}, "profiles")):
+        p.write_text(json.dumps(broken))
+        with pytest.raises(ValueError, match=word):
+            sl.load_long_sums(p)
+
+
 def test_retrain_frame_every_state():
     (name, frame, states), = sl.example_frames()
     assert name == "retrain" and len(states) >= 3
