@@ -14,6 +14,7 @@ a float differently (another SIMD width, another BLAS kernel), and a hundred Ada
 difference: in float32 (1e-7) that ends in a different network; in float64 (1e-16) the networks
 for seeds 0-49 end at most 2e-6 apart, after the same number of steps (benchmarks/long_sums.py
 measures it).  Runs of many hundreds of steps can still drift apart.
+
 The checks that decide when to stop run in float32, for speed: a check's verdict could only differ
 between computers if an output were within 1e-7 of the margin's edge.
 """
@@ -225,8 +226,8 @@ def _sigmoid_neg(nz, out=None):
     """sigmoid(z) = 1 / (1 + exp(-z)), from ``nz``, which holds -z (so no negation pass); written
     into ``out``, or over ``nz`` when ``out`` is None (``nz`` is overwritten either way).
 
-    Call it under ``np.errstate(over="ignore")``: where -z > 88, exp overflows float32 to inf and
-    the result is 1 / inf = 0, which is the right answer (sigmoid(-88) < 1e-38)."""
+    Call it under ``np.errstate(over="ignore")``: where -z > 88 (float32) or 709 (float64), exp
+    overflows to inf and the result is 1 / inf = 0, which is the right answer (sigmoid(-88) < 1e-38)."""
     np.exp(nz, out=nz)
     np.add(nz, 1, out=nz)
     return np.reciprocal(nz, out=nz if out is None else out)

@@ -1,3 +1,4 @@
+import importlib.util
 import pathlib
 
 import pytest
@@ -5,6 +6,10 @@ import pytest
 import binrnn_helpers as bh
 
 DATA = pathlib.Path(__file__).parent / "data"
+_spec = importlib.util.spec_from_file_location(
+    "numpy_dispatch", pathlib.Path(__file__).parents[1] / "tools" / "numpy_dispatch.py")
+numpy_dispatch = importlib.util.module_from_spec(_spec)     # tools/ is not a package: load it by path
+_spec.loader.exec_module(numpy_dispatch)
 
 
 @pytest.fixture(scope="session")

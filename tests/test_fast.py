@@ -9,6 +9,7 @@ import pytest
 
 import binrnn_helpers as bh
 from binrnn_helpers import fast, model
+from conftest import numpy_dispatch
 
 
 @pytest.mark.parametrize("seed", range(5))
@@ -36,16 +37,12 @@ def test_every_network_for_seeds_0_to_49_adds_long_numbers():
     assert failures == []
 
 
-def _dispatched():
-    from numpy._core import _multiarray_umath as umath
-    return [f for f in umath.__cpu_dispatch__ if umath.__cpu_features__.get(f)]
-
-
 def test_another_cpus_rounding_trains_the_same_networks(tmp_path):
     """numpy with its SIMD dispatch off rounds differently in the last bits, like another CPU:
     train_fast (float64 inside) must stop after the same number of steps with weights that agree
     to 1e-5 (measured: 2e-6 at most over seeds 0-49), far below any margin the checks ask for."""
-    if not _dispatched():
+    features = numpy_dispatch.dispatched()
+    if not features:
         pytest.skip("numpy dispatches to no SIMD feature here (or it is switched off already)")
     seeds = range(10)
     script = ("import json, sys, binrnn_helpers as bh\n"
@@ -53,7 +50,7 @@ def test_another_cpus_rounding_trains_the_same_networks(tmp_path):
               "json.dump([[h.steps[-1], p.U.tolist(), p.W.tolist(), p.V.tolist()] for p, h in runs], "
               "open(sys.argv[1], 'w'))\n")
     out = tmp_path / "off.json"
-    env = dict(os.environ, NPY_DISABLE_CPU_FEATURES=" ".join(_dispatched()))
+    env = dict(os.environ, NPY_DISABLE_CPU_FEATURES=" ".join(features))
     subprocess.run([sys.executable, "-c", script, str(out), *map(str, seeds)], env=env, check=True)
     for seed, (steps, U, W, V) in zip(seeds, json.loads(out.read_text())):
         params, history = bh.train_fast(seed=seed)
