@@ -1,10 +1,11 @@
 """Do the networks train_fast returns add long numbers, whatever the CPU?  (Measured, not a unit test.)
 
 CPUs round the last bit of a float differently, and training amplifies the difference; train_fast
-computes in float64 so that it stays far below anything its checks can see.  This measures both
-claims once per numpy dispatch profile this machine can set (native; then numpy's SIMD dispatch
+computes in float64 so that it stays far below anything its checks can see.  This measures, once
+per numpy dispatch profile this machine can set (native; then numpy's SIMD dispatch
 switched off in groups, from the newest feature down, until all of it is off, with
-``NPY_DISABLE_CPU_FEATURES``; the names are read from numpy at run time), each in its own process.
+``NPY_DISABLE_CPU_FEATURES``; the names are read from numpy at run time), each in its own process,
+whether the networks add long sums and whether the profiles train the same networks.
 
 Per profile: ``bh.train_fast(seed=s)`` for seeds 0-49, each network checked on 2,000 random 62-bit
 sums (``bh.evaluation.long_sums(2000, 62, seed=7)``) and 200 random 95-bit sums (seed 11), the unit

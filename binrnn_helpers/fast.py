@@ -15,8 +15,8 @@ difference: in float32 (1e-7) that ends in a different network; in float64 (1e-1
 for seeds 0-49 end at most 2e-6 apart, after the same number of steps (benchmarks/long_sums.py
 measures it).  Runs of many hundreds of steps can still drift apart.
 
-The checks that decide when to stop run in float32, for speed: a check's verdict could only differ
-between computers if an output were within 1e-7 of the margin's edge.
+The checks that decide when to stop run in float32, for speed: their verdict could only differ
+between computers where an output lands within a rounding error of the margin's edge.
 """
 import functools
 import math
