@@ -222,13 +222,16 @@ class LabServer:
 
 @contextlib.contextmanager
 def chromium(playwright, viewport=(1400, 1000)):
-    """A Chromium browser context with a fresh profile in a temporary folder (removed after)."""
+    """A Chromium browser context with a fresh profile in a temporary folder (removed after).
+    Its config and cache folders (crash reports, dconf) go there too, not into the home directory."""
     profile = tempfile.mkdtemp(prefix="binrnn-chromium-")
     context = None
+    env = dict(os.environ, XDG_CONFIG_HOME=os.path.join(profile, "config"),
+               XDG_CACHE_HOME=os.path.join(profile, "cache"))
     try:
         context = playwright.chromium.launch_persistent_context(
-            profile, executable_path=CHROMIUM, args=CHROMIUM_ARGS, headless=True,
-            viewport={"width": viewport[0], "height": viewport[1]})
+            os.path.join(profile, "user-data"), executable_path=CHROMIUM, args=CHROMIUM_ARGS, headless=True,
+            viewport={"width": viewport[0], "height": viewport[1]}, env=env)
         yield context
     finally:
         if context is not None:
