@@ -35,6 +35,9 @@ import numpy as np
 
 import binrnn_helpers as bh
 
+sys.path.insert(0, str(pathlib.Path(__file__).parents[1] / "tools"))
+import numpy_dispatch  # noqa: E402  (tools/ is not a package)
+
 RESULTS = pathlib.Path(__file__).parent / "results" / "long_sums.json"
 REFERENCE = pathlib.Path(__file__).parents[1] / "tests" / "data" / "post_final_weights.npz"
 TESTS = {"62": (2000, 62, 7), "95": (200, 95, 11), "64": (20000, 64, 5)}     # (sums, bits, seed)
@@ -43,8 +46,7 @@ TESTS = {"62": (2000, 62, 7), "95": (200, 95, 11), "64": (20000, 64, 5)}     # (
 def dispatch_profiles():
     """[(name, NPY_DISABLE_CPU_FEATURES value)]: native, then the dispatched features this CPU has
     switched off from the newest down, until none is left."""
-    from numpy._core import _multiarray_umath as umath
-    have = [f for f in umath.__cpu_dispatch__ if umath.__cpu_features__.get(f)]
+    have = numpy_dispatch.dispatched()
     profiles = [("native", "")]
     for k in range(len(have) - 1, -1, -1):
         off = " ".join(have[k:])
@@ -52,10 +54,6 @@ def dispatch_profiles():
     return profiles
 
 
-def margin(params, inputs, targets):
-    """The smallest signed distance of an output from 0.5 (positive: on the right side)."""
-    o = bh.forward(params, inputs).output
-    return float(np.min(np.where(targets > 0.5, o - 0.5, 0.5 - o)))
 
 
 def measure(seeds, jitter):
@@ -74,9 +72,10 @@ def measure(seeds, jitter):
             row = {"seed": seed, "converged": bool(history.converged), "steps": int(history.check_steps[-1]),
                    "seconds": round(history.seconds, 4), "weights": [getattr(params, n).tolist() for n in "UWV"]}
             for key, (inputs, targets) in tests.items():
-                right = np.all(bh.predict_bits(params, inputs) == targets, axis=0)
-                row[f"accuracy_{key}"] = float(right.mean())
-                row[f"margin_{key}"] = round(margin(params, inputs, targets), 4)
+                o = bh.forward(params, inputs).output
+                margins = np.where(targets > 0.5, o - 0.5, 0.5 - o)     # > 0 where the bit is right
+                row[f"accuracy_{key}"] = float(np.all(margins > 0, axis=0).mean())
+                row[f"margin_{key}"] = round(float(margins.min()), 4)
             rows.append(row)
     return rows
 
@@ -122,7 +121,7 @@ def main(argv):
                 posts[name] = {n: np.array(v) for n, v in result["post"].items()}
             s = (jitter_table if k else table)[-1]
             print(f"{name:<52} failing {str(s['failing_seeds']):<10} worst accuracy "
-                  + "  ".join(f"{k}-bit {s[f'worst_accuracy_{k}']:.4f}" for k in TESTS)
+                  + "  ".join(f"{key}-bit {s[f'worst_accuracy_{key}']:.4f}" for key in TESTS)
                   + f"  worst margin {s['worst_margin']:+.3f}"
                   f"  steps median {s['median_steps']:.0f}, max {s['max_steps']}", flush=True)
     with np.load(REFERENCE) as ref:

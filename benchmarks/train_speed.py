@@ -10,8 +10,8 @@ with the checks counted other ways (checks are measurement, not training, and th
 float64 ones take about a third of its time): the post loop checked with train_fast's float32
 checker instead; the post loop's training alone against all of train_fast; training alone on both
 sides.  Then it checks ``train_fast`` for seeds 0-49 on 2,000 random 62-bit sums and 200 random
-95-bit sums each (the unit test's sums; ``benchmarks/long_sums.py`` repeats this per CPU profile).  The figures
-are written to ``benchmarks/results/train_speed.json``, which notebook 04 reads.
+95-bit sums each (the unit test's sums; ``benchmarks/long_sums.py`` repeats this per CPU profile).
+The figures are written to ``benchmarks/results/train_speed.json``, which notebook 04 reads.
 
 Usage: python benchmarks/train_speed.py [--quick]   (--quick: seeds 0-1, long check on 5 seeds)
 """
