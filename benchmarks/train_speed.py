@@ -26,7 +26,7 @@ import time
 import numpy as np
 
 import binrnn_helpers as bh
-from binrnn_helpers.fast import _all_pairs, _exhaustive_check      # train_fast's own checker
+from binrnn_helpers.fast import StoppingRule      # train_fast's own float32 all-pairs check
 
 CHECK_EVERY = 250
 FAST_REPEATS = 5                 # train_fast runs per seed; the median time is kept
@@ -43,7 +43,7 @@ def post_loop_to_100(seed, max_steps=30000):
     spend checking with the checker train_fast uses.  (``float32_disagreements`` counts check
     points where the two checkers disagreed on "all pairs right".)"""
     reached, check_seconds, float32 = [], [0.0], {"seconds": 0.0, "disagreements": 0}
-    pairs = _all_pairs(8, "lsb_first")[1]
+    rule = StoppingRule(8, "lsb_first", margin=0.0, seed=0)
 
     def check(step, params):
         if (step + 1) % CHECK_EVERY:
@@ -52,8 +52,9 @@ def post_loop_to_100(seed, max_steps=30000):
         done = bh.exhaustive_accuracy(params) == 1.0
         check_seconds[0] += time.perf_counter() - start
         float32_start = time.perf_counter()
-        weights = (params.U.astype(np.float32), params.W.astype(np.float32), params.V.astype(np.float32))
-        float32_done = _exhaustive_check(*weights, pairs, "lsb_first", 0.0)[0] == 1.0
+        history = bh.History()
+        rule.measure(step, params, history)
+        float32_done = history.accuracy[-1] == 1.0
         float32["seconds"] += time.perf_counter() - float32_start
         float32["disagreements"] += int(float32_done != done)
         if done:

@@ -1,6 +1,5 @@
 """What a trained network learned: the carry in its hidden state, and the automaton it runs.
 
-- ``carries(a, b, width)``: the true carry out of every step of column addition, (T, N).
 - ``carry_probe(params, width=8)``: how well the hidden state predicts the carry (a ``CarryProbe``).
 - ``pca(points, k=2)``: principal components with numpy's SVD.
 - ``extract_automaton(params, width=8)``: the finite machine the network runs (an ``Automaton``),
@@ -14,21 +13,9 @@ import numbers
 
 import numpy as np
 
-from .encoding import addition_batch, all_pairs, check_int
+from .encoding import addition_batch, all_pairs, carries, check_int
+from .evaluation import BIT_PAIRS, tree_forward
 from .model import check_params, forward, sigmoid
-
-#: the four input pairs (a_bit, b_bit), row i = input number i = 2 * a_bit + b_bit
-INPUT_PAIRS = np.array([[0, 0], [0, 1], [1, 0], [1, 1]], dtype=np.float64)
-
-
-def carries(a, b, width):
-    """(T, N) uint8: carries[t, n] = the carry out of step t when adding a[n] + b[n] in columns,
-    LSB first: bit t + 1 of (a mod 2**(t+1)) + (b mod 2**(t+1)).  a, b: (N,) non-negative ints."""
-    x, _ = addition_batch(a, b, width)               # validates a, b and width
-    a, b = np.asarray(a, dtype=np.int64), np.asarray(b, dtype=np.int64)
-    t = np.arange(width, dtype=np.int64)[:, None]
-    low = (np.int64(1) << (t + 1)) - 1                # (T, 1) masks of the lowest t+1 bits
-    return ((((a & low) + (b & low)) >> (t + 1)) & 1).astype(np.uint8)
 
 
 # --------------------------------------------------------------------------- the carry probe
@@ -259,7 +246,7 @@ def full_adder_automaton():
 def step_states(params, hidden):
     """The network's next hidden states and output bits from states ``hidden`` (M, H) for each of
     the four input pairs: (next (M, 4, H), output bits (M, 4) uint8)."""
-    xu = INPUT_PAIRS @ params.U                                   # (4, H)
+    xu = BIT_PAIRS @ params.U                                     # (4, H)
     nxt = sigmoid(xu[None, :, :] + (hidden @ params.W)[:, None, :])
     return nxt, ((nxt @ params.V)[..., 0] > 0).astype(np.uint8)   # sigmoid(z) > 0.5  <=>  z > 0
 
@@ -303,18 +290,11 @@ def _blocks(sig):
 
 def visited_states(params, width=8):
     """The distinct hidden states (M, H) the network passes through on all pairs a, b <
-    2**(width-1), h[0] = 0 first, walked as a tree: after t steps the state depends only on the t
-    input pairs read so far, so step t has 4**t states (t < width), and the last step, whose input
-    is always (0, 0) because a, b < 2**(width-1), adds 4**(width-1) more: 38,229 for width 8."""
+    2**(width-1), h[0] = 0 first: ``tree_forward``'s rows, 38,229 for width 8."""
     check_params(params)
     width = check_int(width, "width", minimum=2, maximum=10)
-    level = np.zeros((1, params.hidden_size))
-    levels = [level]
-    for _ in range(width - 1):
-        level = step_states(params, level)[0].reshape(-1, params.hidden_size)
-        levels.append(level)
-    levels.append(step_states(params, level)[0][:, 0])          # the top bits: input (0, 0)
-    return np.concatenate(levels)
+    hidden, _ = tree_forward(params, width)
+    return np.concatenate([np.zeros((1, params.hidden_size))] + hidden)
 
 
 def extract_automaton(params, width=8, max_depth=3):

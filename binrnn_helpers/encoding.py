@@ -89,6 +89,49 @@ def addition_batch(a, b, width=8):
     return inputs, targets
 
 
+def one_sum(a, b, width=None):
+    """Inputs (T, 1, 2) and targets (T, 1) for one addition of Python ints of any size, LSB first.
+
+    ``width`` defaults to one more bit than the longer operand has, so the final carry gets its
+    own step; a sum that needs more than ``width`` bits is refused.
+    """
+    a = check_int(a, "a", minimum=0)
+    b = check_int(b, "b", minimum=0)
+    if width is None:
+        width = max(a.bit_length(), b.bit_length()) + 1
+    width = check_int(width, "width", minimum=1)
+    if (a + b).bit_length() > width:
+        raise ValueError(f"a + b = {a + b} needs {(a + b).bit_length()} bits, more than width={width}")
+    inputs = np.array([[[(a >> t) & 1, (b >> t) & 1]] for t in range(width)], dtype=np.float64)
+    targets = np.array([[((a + b) >> t) & 1] for t in range(width)], dtype=np.float64)
+    return inputs, targets
+
+
+def ripple_carry(inputs):
+    """Column addition done on bits, LSB first, as the network must learn it.
+
+    inputs: (T, N, 2) bits of a and b.  Returns (sum_bits, carry_out), both (T, N) uint8:
+    at step t, a_t + b_t + (carry into t) = sum_bits[t] + 2 * carry_out[t].
+    """
+    x = np.asarray(inputs).astype(np.int8)
+    if x.ndim != 3 or x.shape[2] != 2 or x.size and (x.min() < 0 or x.max() > 1) \
+            or not np.array_equal(x, inputs):
+        raise ValueError(f"inputs must be 0/1 bits of shape (T, N, 2), got shape {np.shape(inputs)}")
+    sum_bits = np.empty(x.shape[:2], np.uint8)
+    carry_out = np.empty(x.shape[:2], np.uint8)
+    carry = 0
+    for t in range(len(x)):
+        total = x[t, :, 0] + x[t, :, 1] + carry           # 0, 1, 2 or 3
+        sum_bits[t], carry_out[t] = total & 1, total >> 1
+        carry = carry_out[t]
+    return sum_bits, carry_out
+
+
+def carries(a, b, width=8):
+    """(width, N) uint8: carries[t, i] = 1 when column t of a[i] + b[i] carries into column t+1."""
+    return ripple_carry(addition_batch(a, b, width)[0])[1]
+
+
 def all_pairs(width=8):
     """Every pair (a, b) with a, b < 2**(width-1), so that a + b fits ``width`` bits.
 

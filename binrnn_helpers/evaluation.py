@@ -1,8 +1,12 @@
 """How well does a network add?  Exhaustively on 8 bits, and on numbers of any size."""
 import numpy as np
 
-from .encoding import addition_batch, all_pairs, check_int, check_operands
-from .model import check_params, forward
+from .encoding import addition_batch, all_pairs, check_int, one_sum
+from .model import check_params, forward, sigmoid
+
+BIT_ORDERS = ("lsb_first", "msb_first")
+#: the four bit pairs (a_t, b_t) a step can read; row i = input number i = 2 * a_t + b_t
+BIT_PAIRS = np.array([[0, 0], [0, 1], [1, 0], [1, 1]])
 
 
 def predict_bits(params, inputs):
@@ -46,13 +50,59 @@ def add(params, a, b):
     bits spell.  It does not look at the true sum.
     """
     check_params(params)
-    a = check_int(a, "a", minimum=0)
-    b = check_int(b, "b", minimum=0)
-    steps = max(a.bit_length(), b.bit_length()) + 1
-    bits = [[(a >> t) & 1, (b >> t) & 1] for t in range(steps)]
-    inputs = np.array(bits, dtype=np.float64).reshape(steps, 1, 2)
+    inputs, _ = one_sum(a, b)
     out = predict_bits(params, inputs)[:, 0]
     return sum(int(bit) << t for t, bit in enumerate(out))
+
+
+def _positions(width, bit_order):
+    """The bit position read at each time step."""
+    if bit_order not in BIT_ORDERS:
+        raise ValueError(f"bit_order must be one of {BIT_ORDERS}, got {bit_order!r}")
+    return range(width) if bit_order == "lsb_first" else range(width - 1, -1, -1)
+
+
+def _pairs_at(position, width):
+    """The bit pairs that occur at a bit position: the top bit of a, b < 2**(width-1) is 0."""
+    return BIT_PAIRS[:1] if position == width - 1 else BIT_PAIRS
+
+
+def tree_pairs(width=8, bit_order="lsb_first"):
+    """Every pair a, b < 2**(width-1), in the order ``tree_forward`` scores them.
+
+    Pair i has read, after its first t steps, the same bits as pair i % (the number of different
+    t-step beginnings): the pairs form a tree of shared beginnings.  Two int64 arrays.
+    """
+    width = check_int(width, "width", minimum=1, maximum=12)
+    a = b = np.zeros(1, np.int64)
+    for p in _positions(width, bit_order):
+        bits = _pairs_at(p, width)
+        a = (a + (bits[:, :1] << p)).ravel()
+        b = (b + (bits[:, 1:] << p)).ravel()
+    return a, b
+
+
+def tree_forward(params, width=8, bit_order="lsb_first", dtype=np.float64):
+    """The network on every pair a, b < 2**(width-1), each shared beginning computed once.
+
+    After t steps the hidden state depends only on the t bit pairs read so far, so step t needs
+    one row per distinct beginning, not one per pair: 38,228 rows for width 8 instead of 131,072.
+    Returns (hidden, output), two lists of ``width`` arrays: hidden[t] (M_t, H) and output[t]
+    (M_t,) after step t, where pair i of ``tree_pairs`` is row i % M_t.  ``dtype`` float32 is
+    about twice as fast, for checks that allow it.
+    """
+    check_params(params)
+    width = check_int(width, "width", minimum=1, maximum=12)
+    U, W, V = (m.astype(dtype) for m in (params.U, params.W, params.V))
+    h = np.zeros((1, W.shape[0]), dtype)
+    hidden, output = [], []
+    for p in _positions(width, bit_order):
+        xU = _pairs_at(p, width).astype(dtype) @ U                 # (k, H): each bit pair's input
+        z = (xU[:, None, :] + (h @ W)[None]).reshape(-1, W.shape[0])         # (k * M, H)
+        h = sigmoid(z, out=z)
+        hidden.append(h)
+        output.append(sigmoid(h @ V)[:, 0])
+    return hidden, output
 
 
 def random_pairs(n, bits, seed):

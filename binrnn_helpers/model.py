@@ -47,45 +47,38 @@ class Params:
         return Params(self.U.copy(), self.W.copy(), self.V.copy())
 
 
-def init_params(hidden_size=16, seed=0):
+def init_params(hidden_size=16, seed=0, *, rng=None):
     """Weights uniform in [-1, 1), drawn as the post draws them: U, then V, then W.
 
-    Uses a private ``np.random.RandomState(seed)``, which yields the same numbers as the
-    post's ``np.random.seed(seed)`` without touching numpy's global random state.
+    Draws from a private ``np.random.RandomState(seed)`` -- the same numbers as the post's
+    ``np.random.seed(seed)``, without touching numpy's global random state -- or from ``rng``,
+    a RandomState that the caller keeps drawing from (the post's loop draws its sums next).
     """
     hidden_size = check_int(hidden_size, "hidden_size", minimum=1)
-    seed = check_int(seed, "seed", minimum=0, maximum=2**32 - 1)
-    rng = np.random.RandomState(seed)
-    return _draw_params(rng, hidden_size)
-
-
-def _draw_params(rng, hidden_size):
+    if rng is None:
+        rng = np.random.RandomState(check_int(seed, "seed", minimum=0, maximum=2**32 - 1))
+    elif not isinstance(rng, np.random.RandomState):
+        raise TypeError(f"rng must be a numpy RandomState or None, got {type(rng).__name__}")
     U = 2 * rng.random_sample((2, hidden_size)) - 1
     V = 2 * rng.random_sample((hidden_size, 1)) - 1
     W = 2 * rng.random_sample((hidden_size, hidden_size)) - 1
     return Params(U=U, W=W, V=V)
 
 
-def sigmoid(z):
-    """1 / (1 + exp(-z)), element-wise, without overflow warnings.
+def sigmoid(z, out=None):
+    """1 / (1 + exp(-z)), element-wise: the post's formula, so its numbers stay digit for digit.
 
-    Where exp(-z) would overflow (z < -700) the equal form exp(z) / (1 + exp(z)) is used;
-    everywhere else this is exactly the post's formula, so its numbers stay digit for digit.
+    out: optionally, an array of z's shape to write the result into (z itself is allowed), which
+    spares big checks a new array per step.  Below z = -709 (float64), exp(-z) overflows to inf
+    and the result is 0.0, right to the last bit a float64 holds: numpy's warning is silenced.
     """
-    z = np.asarray(z, dtype=np.float64)
-    if z.size == 0 or np.minimum.reduce(z, axis=None) >= -700.0:   # the usual case, fast
-        return 1 / (1 + np.exp(-z))
-    low = z < -700.0
-    out = np.empty_like(z)
-    out[~low] = 1 / (1 + np.exp(-z[~low]))
-    e = np.exp(z[low])
-    out[low] = e / (1 + e)
-    return out
-
-
-def sigmoid_slope_from_output(s):
-    """The derivative of the sigmoid, written with its output s = sigmoid(z): s * (1 - s)."""
-    return s * (1 - s)
+    with np.errstate(over="ignore"):
+        if out is None:
+            return 1 / (1 + np.exp(-np.asarray(z)))
+        np.negative(z, out=out)
+        np.exp(out, out=out)
+        out += 1
+        return np.divide(1, out, out=out)
 
 
 @dataclass
@@ -125,6 +118,18 @@ def check_targets(targets, inputs, name="targets"):
     return y.astype(np.float64, copy=False)
 
 
+def check_trace(params, trace, targets):
+    """The targets as float64, after checking that ``trace`` came from ``forward`` with params of
+    this hidden size and that the targets fit it."""
+    check_params(params)
+    if not isinstance(trace, Trace):
+        raise TypeError(f"trace must be the Trace returned by forward, got {type(trace).__name__}")
+    if trace.hidden.shape[2] != params.hidden_size:
+        raise ValueError(f"trace has {trace.hidden.shape[2]} hidden units but params has "
+                         f"{params.hidden_size}: use the trace forward made with these params")
+    return check_targets(targets, trace.inputs)
+
+
 def forward(params, inputs):
     """Run the network over every time step.
 
@@ -136,14 +141,12 @@ def forward(params, inputs):
     x = check_inputs(inputs)
     U, W, V = params.U, params.W, params.V
     T, N, _ = x.shape
-    hidden = np.zeros((T + 1, N, W.shape[0]))
-    output = np.empty((T, N))
-    h = hidden[0]
+    h = np.zeros((T + 1, N, W.shape[0]))
+    xU = x @ U                                # (T, N, H): every step's input term, all at once
     for t in range(T):
-        h = sigmoid(np.dot(x[t], U) + np.dot(h, W))         # (N, H): the new hidden state
-        hidden[t + 1] = h
-        output[t] = sigmoid(np.dot(h, V))[:, 0]            # (N,): P(bit t of the sum is 1)
-    return Trace(inputs=x, hidden=hidden, output=output)
+        h[t + 1] = sigmoid(xU[t] + h[t] @ W)               # (N, H): the new hidden state
+    o = sigmoid(h[1:] @ V)[:, :, 0]                        # (T, N): P(bit t of the sum is 1)
+    return Trace(inputs=x, hidden=h, output=o)
 
 
 def loss(output, targets):
@@ -151,37 +154,65 @@ def loss(output, targets):
 
     output, targets: arrays of the same shape, e.g. (T, N).
     """
-    o, y = np.asarray(output, dtype=np.float64), np.asarray(targets, dtype=np.float64)
-    if o.shape != y.shape:
-        raise ValueError(f"output and targets must have the same shape, got {o.shape} and {y.shape}")
+    o, y = _same_shape(output, targets)
     return float(0.5 * np.sum((y - o) ** 2))
 
 
-def backward(params, trace, targets):
-    """Backpropagation through time: the gradient of ``loss(trace.output, targets)``.
+def cross_entropy(output, targets):
+    """-sum(y log o + (1 - y) log(1 - o)): what ``train_fast`` descends (see ``backward``)."""
+    o, y = _same_shape(output, targets)
+    return float(-np.sum(y * np.log(o) + (1 - y) * np.log1p(-o)))
+
+
+def _same_shape(output, targets):
+    o, y = np.asarray(output, dtype=np.float64), np.asarray(targets, dtype=np.float64)
+    if o.shape != y.shape:
+        raise ValueError(f"output and targets must have the same shape, got {o.shape} and {y.shape}")
+    return o, y
+
+
+def backward_steps(params, trace, targets, cross_entropy=False):
+    """Backpropagation through time, one step at a time, from the last step back to the first.
+
+    Yields (t, delta_o, delta_h) for t = T-1, ..., 0, where, with z_o and z_h the inputs of the
+    output's and the hidden units' sigmoids,
+      delta_o (N, 1) = dL/dz_o at step t: the output's own error;
+      delta_h (N, H) = dL/dz_h at step t: the error that reaches the hidden units that made
+               h[t+1], from the output at step t (through V) and from step t+1 (through W).
+    L is ``loss`` (the post's), or with ``cross_entropy=True`` the ``cross_entropy`` of the
+    outputs, whose delta_o is simply o - y.
+    """
+    y = check_trace(params, trace, targets)
+    h, o = trace.hidden, trace.output
+    W, V = params.W, params.V
+    if cross_entropy:
+        delta_o = (o - y)[:, :, None]                              # (T, N, 1)
+    else:
+        delta_o = ((o - y) * (o * (1 - o)))[:, :, None]            # sigmoid'(z_o) = o (1 - o)
+    from_output = delta_o @ V.T                # (T, N, H): back from each step's output through V
+    slope = h * (1 - h)                        # (T+1, N, H): sigmoid'(z_h), from the outputs h
+    delta_later = np.zeros_like(h[0])          # no error comes from after the last step
+    for t in reversed(range(len(o))):
+        delta_h = (delta_later @ W.T + from_output[t]) * slope[t + 1]
+        yield t, delta_o[t], delta_h
+        delta_later = delta_h                  # sent back through W to step t-1
+
+
+def backward(params, trace, targets, cross_entropy=False):
+    """The gradient of the loss (``loss``, or ``cross_entropy``) by backpropagation through time.
 
     params: the Params that produced ``trace``.  trace: from ``forward``.  targets: (T, N).
-    Returns a Params holding dL/dU (2, H), dL/dW (H, H), dL/dV (H, 1).
-    The post's ``U_update``, ``W_update``, ``V_update`` are the negatives of these.
+    Returns a Params holding dL/dU (2, H), dL/dW (H, H), dL/dV (H, 1), summed over the examples
+    and over time from the last step back to the first (the post's order).  The post's
+    ``U_update``, ``W_update``, ``V_update`` are the negatives of these.
     """
-    check_params(params)
-    if not isinstance(trace, Trace):
-        raise TypeError(f"trace must be the Trace returned by forward, got {type(trace).__name__}")
-    y = check_targets(targets, trace.inputs)
-    x, h, o = trace.inputs, trace.hidden, trace.output
-    U, W, V = params.U, params.W, params.V
-    dU, dW, dV = np.zeros_like(U), np.zeros_like(W), np.zeros_like(V)
-    # output units, all steps at once: dL/dz_out[t] = (o[t] - y[t]) * o[t] (1 - o[t])
-    delta_out = ((o - y) * sigmoid_slope_from_output(o))[:, :, None]     # (T, N, 1)
-    slope_h = sigmoid_slope_from_output(h)                               # (T+1, N, H)
-    delta_next = np.zeros_like(h[0])  # dL/dz of the hidden pre-activation one step later
-    for t in reversed(range(len(x))):
-        # hidden units: error arriving from the hidden state later and from the output now
-        delta_hidden = (np.dot(delta_next, W.T) + np.dot(delta_out[t], V.T)) * slope_h[t + 1]
-        dV += np.dot(h[t + 1].T, delta_out[t])
-        dW += np.dot(h[t].T, delta_hidden)
-        dU += np.dot(x[t].T, delta_hidden)
-        delta_next = delta_hidden
+    check_trace(params, trace, targets)
+    x, h = trace.inputs, trace.hidden
+    dU, dW, dV = np.zeros_like(params.U), np.zeros_like(params.W), np.zeros_like(params.V)
+    for t, delta_o, delta_h in backward_steps(params, trace, targets, cross_entropy):
+        dV += h[t + 1].T @ delta_o                     # z_o = h[t+1] @ V
+        dW += h[t].T @ delta_h                         # z_h = x[t] @ U + h[t] @ W
+        dU += x[t].T @ delta_h
     return Params(U=dU, W=dW, V=dV)
 
 
@@ -195,17 +226,13 @@ def gradient_check(params, inputs, targets, eps=1e-5):
     return max(gradient_check_table(params, inputs, targets, eps).values())
 
 
-def numerical_gradient(params, inputs, targets, eps=1e-5):
-    """dL/dU, dL/dW, dL/dV by central differences: (L(w + eps) - L(w - eps)) / (2 eps)."""
+def numerical_gradient(params, inputs, targets, eps=1e-5, cross_entropy=False):
+    """dL/dU, dL/dW, dL/dV by central differences: (L(w + eps) - L(w - eps)) / (2 eps), one
+    weight at a time.  L is ``loss``, or ``cross_entropy`` when asked (as for ``backward``)."""
     check_params(params)
     x = check_inputs(inputs)
     y = check_targets(targets, x)
-    return _central_differences(params, lambda p: loss(forward(p, x).output, y), eps)
-
-
-def _central_differences(params, f, eps):
-    """The gradient of ``f(params) -> float`` by central differences, as a Params (tests also use
-    it for other losses than ``loss``)."""
+    f = globals()["cross_entropy"] if cross_entropy else loss
     probe = params.copy()
     numeric = Params(np.zeros_like(params.U), np.zeros_like(params.W), np.zeros_like(params.V))
     for name in ("U", "W", "V"):
@@ -213,9 +240,9 @@ def _central_differences(params, f, eps):
         for i in np.ndindex(w.shape):
             keep = w[i]
             w[i] = keep + eps
-            up = f(probe)
+            up = f(forward(probe, x).output, y)
             w[i] = keep - eps
-            down = f(probe)
+            down = f(forward(probe, x).output, y)
             w[i] = keep
             g[i] = (up - down) / (2 * eps)
     return numeric

@@ -1,10 +1,10 @@
-"""Training: the post's loop, one example per step, kept bit for bit."""
+"""Training: the post's loop, one example per step, built from ``forward`` and ``backward``."""
 from dataclasses import dataclass
 
 import numpy as np
 
 from .encoding import addition_batch, all_pairs, check_int, from_bits
-from .model import _draw_params
+from .model import backward, forward, init_params
 
 
 @dataclass
@@ -59,9 +59,9 @@ def train_like_the_post(steps=10000, seed=0, alpha=0.1, hidden_size=16, log_ever
         raise TypeError(f"on_step must be callable or None, got {type(on_step).__name__}")
 
     rng = np.random.RandomState(seed)
-    params = _draw_params(rng, hidden_size)
+    params = init_params(hidden_size, rng=rng)
     half = 2 ** (width - 1)
-    # every example the loop can draw, encoded once (the post's int2binary table plays this role)
+    # every sum the loop can draw, encoded once (the post's int2binary table plays this role)
     all_inputs, all_targets = addition_batch(*all_pairs(width), width)
     log = []
     for step in range(steps):
@@ -69,61 +69,27 @@ def train_like_the_post(steps=10000, seed=0, alpha=0.1, hidden_size=16, log_ever
         b = rng.randint(half)
         i = a * half + b                                   # all_pairs' order: b runs fastest
         x, y = all_inputs[:, i:i + 1], all_targets[:, i:i + 1]     # (T, 1, 2), (T, 1)
-        with np.errstate(over="ignore"):
-            output, dU, dW, dV = _one_example(params.U, params.W, params.V, x, y)
+        trace = forward(params, x)
+        grads = backward(params, trace, y)
         # the post adds alpha * update with update = -gradient; subtracting is the same, exactly
-        params.U -= dU * alpha
-        params.V -= dV * alpha
-        params.W -= dW * alpha
+        params.U -= grads.U * alpha
+        params.V -= grads.V * alpha
+        params.W -= grads.W * alpha
         if step % log_every == 0:
-            error = 0.0
-            for t in range(width):  # summed in time order, as the post does
-                error += abs(y[t, 0] - output[t, 0])
-            predicted = np.round(output[::-1, 0]).astype(np.uint8)
-            true = y[::-1, 0].astype(np.uint8)
-            log.append(LogEntry(step, float(error), predicted, true, int(a), int(b),
-                                from_bits(predicted)))
+            log.append(_log_entry(step, a, b, trace.output[:, 0], y[:, 0]))
         if on_step is not None and on_step(step, params):
             break
     return params, log
 
 
-def _one_example(U, W, V, x, y):
-    """``forward`` then ``backward`` for one example, bit for bit, with fewer numpy calls: this
-    runs 10,000 times in notebook 04, where call overhead, not arithmetic, sets the pace.
+def _log_entry(step, a, b, output, target):
+    error = 0.0
+    for t in range(len(output)):                           # summed in time order, as the post does
+        error += abs(target[t] - output[t])
+    predicted = np.round(output[::-1]).astype(np.uint8)
+    return LogEntry(step, float(error), predicted, target[::-1].astype(np.uint8), int(a), int(b),
+                    from_bits(predicted))
 
-    x (T, 1, 2), y (T, 1).  Returns output (T, 1) and dL/dU, dL/dW, dL/dV.
-    Why the bits stay the same although the code differs from forward/backward:
-    - x @ U adds at most two products of a weight with a bit 0 or 1: exact in any grouping, so
-      all T steps can be projected at once;
-    - every other product with an inner dimension of 1 (the output's V.T, the outer products
-      that make the gradients) is a single multiplication, so it can be broadcast;
-    - each gradient is still summed from t = T-1 down to 0, one term at a time (a reduction
-      over the first axis adds whole slices in order);
-    - h @ W (16 terms) and h @ V stay the post's dot products, one step at a time.
-    The caller silences overflow: where exp(-z) overflows (z < -709) the sigmoid here gives 0.0
-    and ``sigmoid`` a number below 1e-307.
-    """
-    T, H = len(x), len(W)
-    hidden = np.zeros((T + 1, 1, H))
-    xu = np.dot(x[:, 0], U)                                              # (T, H)
-    h = hidden[0]
-    for t in range(T):
-        h = hidden[t + 1] = 1 / (1 + np.exp(-(xu[t] + np.dot(h, W))))
-    output = (1 / (1 + np.exp(-np.dot(hidden[1:], V))))[:, :, 0]         # (T, 1)
-    delta_out = ((output - y) * (output * (1 - output)))[:, :, None]     # (T, 1, 1)
-    from_output = delta_out * V.T                                        # (T, 1, H)
-    slope_h = hidden * (1 - hidden)                                      # (T+1, 1, H)
-    delta_hidden = np.empty((T, 1, H))
-    later = np.zeros((1, H))                     # the hidden delta one step later (none at T-1)
-    for t in reversed(range(T)):
-        later = delta_hidden[t] = (np.dot(later, W.T) + from_output[t]) * slope_h[t + 1]
-    back = slice(None, None, -1)                                         # t = T-1, ..., 0
-
-    def summed(left, right):   # sum over t, from T-1 down, of the outer products left[t].T right[t]
-        return np.add.reduce(left[back].transpose(0, 2, 1) * right[back], axis=0)
-    return output, summed(x, delta_hidden), summed(hidden[:T], delta_hidden), \
-        summed(hidden[1:], delta_out)
 
 def format_log(log):
     """The log as text, one block per entry, in the post's shape with English labels."""

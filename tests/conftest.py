@@ -1,6 +1,7 @@
 import importlib.util
 import pathlib
 
+import numpy as np
 import pytest
 
 import binrnn_helpers as bh
@@ -33,3 +34,24 @@ def published_log():
         out.append((err.split(":")[1], pred.split(":")[1], true.split(":")[1],
                     int(a), int(b), int(decoded)))
     return out
+
+
+def load_tool(name):
+    """``tools/<name>.py`` as a module, loaded once by its path (tools/ is not a package)."""
+    if name not in _TOOLS:
+        spec = importlib.util.spec_from_file_location(
+            name, pathlib.Path(__file__).parents[1] / "tools" / f"{name}.py")
+        _TOOLS[name] = importlib.util.module_from_spec(spec)
+        spec.loader.exec_module(_TOOLS[name])
+    return _TOOLS[name]
+
+
+_TOOLS = {}
+
+
+def python_sums(bits):
+    """The integers written by bit columns (T, M) or (T,), LSB first: Python's own arithmetic,
+    the reference every carry and sum the package computes is checked against."""
+    bits = np.asarray(bits)
+    columns = bits.reshape(len(bits), -1).T
+    return [sum(int(v) << t for t, v in enumerate(col)) for col in columns]

@@ -25,26 +25,6 @@ def trained_nets():
     return nets
 
 
-def column_carries(p, q, width):
-    """The carry out of each step of column addition, by the schoolbook loop."""
-    out, c = [], 0
-    for t in range(width):
-        s = ((p >> t) & 1) + ((q >> t) & 1) + c
-        c = s // 2
-        out.append(c)
-    return out
-
-
-def test_carries_match_column_addition():
-    a, b = bh.all_pairs(8)
-    got = an.carries(a, b, 8)
-    assert got.shape == (8, 16384)
-    rng = np.random.RandomState(0)
-    for i in rng.randint(0, 16384, 300):
-        assert got[:, i].tolist() == column_carries(int(a[i]), int(b[i]), 8)
-    assert got[:, 127 * 128 + 1].tolist() == [1, 1, 1, 1, 1, 1, 1, 0]   # 127 + 1 = 128
-
-
 def test_carry_probe_trained(trained_nets):
     for seed, params in trained_nets.items():
         probe = bh.carry_probe(params)

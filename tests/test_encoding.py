@@ -2,6 +2,7 @@ import numpy as np
 import pytest
 
 import binrnn_helpers as bh
+from conftest import python_sums
 
 
 def test_to_bits_msb_first_and_back():
@@ -33,6 +34,34 @@ def test_addition_batch_time_major_lsb_first():
 def test_addition_batch_allows_wide_operand_when_sum_fits():
     inputs, targets = bh.addition_batch(np.array([200]), np.array([55]), 8)
     assert bh.from_bits(targets[::-1, 0].astype(int)) == 255
+
+
+def test_ripple_carry_and_carries_agree_with_pythons_addition():
+    a, b = bh.all_pairs(8)
+    x, y = bh.addition_batch(a, b, 8)
+    sum_bits, carry_out = bh.ripple_carry(x)
+    assert python_sums(sum_bits) == (a + b).tolist()
+    # the carry out of column t is bit t+1 of the sum of the low t+1 bits of a and b
+    low = [(2 << t) - 1 for t in range(8)]
+    want = np.array([(((a & m) + (b & m)) >> (t + 1)) & 1 for t, m in enumerate(low)])
+    assert np.array_equal(carry_out, want) and np.array_equal(bh.carries(a, b, 8), want)
+    assert bh.carries([127], [1], 8)[:, 0].tolist() == [1, 1, 1, 1, 1, 1, 1, 0]    # 127 + 1 = 128
+    with pytest.raises(ValueError, match="inputs must be 0/1 bits"):
+        bh.ripple_carry(x * 2)
+
+
+@pytest.mark.parametrize("a, b, width", [(0, 0, None), (9, 60, 8), (2**100 - 1, 1, None), (5, 3, 4)])
+def test_one_sum_spells_both_operands_and_the_sum(a, b, width):
+    x, y = bh.one_sum(a, b, width)
+    steps = width or max(a.bit_length(), b.bit_length()) + 1
+    assert x.shape == (steps, 1, 2) and y.shape == (steps, 1)
+    assert python_sums(x[:, 0, 0]) == [a] and python_sums(x[:, 0, 1]) == [b]
+    assert python_sums(y) == [a + b]
+
+
+def test_one_sum_refuses_a_sum_too_wide():
+    with pytest.raises(ValueError, match="needs 4 bits, more than width=3"):
+        bh.one_sum(7, 1, 3)
 
 
 def test_all_pairs():

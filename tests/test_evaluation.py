@@ -62,3 +62,21 @@ def test_bad_input(call, exc, message):
     with pytest.raises(exc) as info:
         call(bh.init_params(4))
     assert message in str(info.value)
+
+
+@pytest.mark.parametrize("bit_order", ["lsb_first", "msb_first"])
+def test_tree_forward_gives_every_pairs_forward_pass(bit_order):
+    params = bh.init_params(16, seed=2)
+    a, b = bh.tree_pairs(8, bit_order)
+    assert sorted(zip(a.tolist(), b.tolist())) == sorted(zip(*(v.tolist() for v in bh.all_pairs(8))))
+    x, _ = bh.addition_batch(a, b, 8)
+    trace = bh.forward(params, x if bit_order == "lsb_first" else x[::-1])
+    hidden, output = bh.tree_forward(params, 8, bit_order)
+    assert sum(len(o) for o in output) == (38228 if bit_order == "lsb_first" else 21845)
+    pair = np.arange(len(a))
+    for t in range(8):
+        np.testing.assert_allclose(output[t][pair % len(output[t])], trace.output[t], rtol=0, atol=1e-12)
+        np.testing.assert_allclose(hidden[t][pair % len(hidden[t])], trace.hidden[t + 1], rtol=0, atol=1e-12)
+    _, output32 = bh.tree_forward(params, 8, bit_order, np.float32)
+    assert output32[-1].dtype == np.float32
+    np.testing.assert_allclose(output32[-1][pair % len(output32[-1])], trace.output[-1], atol=1e-5)

@@ -87,6 +87,31 @@ def test_gradient_check_catches_a_wrong_gradient(monkeypatch):
     assert bh.gradient_check(params, x, y) > 1e-2
 
 
+def test_backward_sums_the_steps_backward_steps_yields():
+    params = bh.init_params(5, seed=3)
+    x, y = bh.addition_batch([3, 100, 77], [9, 27, 50], 8)
+    trace = bh.forward(params, x)
+    steps = list(bh.backward_steps(params, trace, y))
+    assert [t for t, _, _ in steps] == list(range(7, -1, -1))
+    h = trace.hidden
+    total = [sum(h[t + 1].T @ d_o for t, d_o, _ in steps), sum(h[t].T @ d_h for t, _, d_h in steps),
+             sum(x[t].T @ d_h for t, _, d_h in steps)]
+    grads = bh.backward(params, trace, y)
+    for got, want in zip((grads.V, grads.W, grads.U), total):
+        np.testing.assert_allclose(got, want, rtol=1e-12, atol=1e-15)
+
+
+def test_cross_entropy_gradient_matches_finite_differences():
+    params = bh.init_params(4, seed=1)
+    x, y = bh.addition_batch([3, 100], [9, 27], 8)
+    grads = bh.backward(params, bh.forward(params, x), y, cross_entropy=True)
+    numeric = bh.numerical_gradient(params, x, y, cross_entropy=True)
+    for name in "UWV":
+        assert bh.relative_error(getattr(numeric, name), getattr(grads, name)) < 1e-7
+    # and it is not the squared error's gradient
+    assert bh.relative_error(numeric.W, bh.backward(params, bh.forward(params, x), y).W) > 0.1
+
+
 def test_backward_is_minus_the_posts_update():
     """For one example the post's U_update etc. (computed here as the post does) are -grad."""
     params = bh.init_params(16, seed=0)

@@ -72,25 +72,6 @@ def test_final_weights_equal_the_posts_script_to_1e_12(post_run):
             np.testing.assert_allclose(getattr(params, name), ref[name], rtol=0, atol=1e-12, err_msg=name)
 
 
-@pytest.mark.parametrize("hidden_size, width, seed", [(1, 3, 0), (5, 4, 2), (16, 8, 3), (7, 12, 4)])
-def test_the_loops_fast_step_is_forward_and_backward_bit_for_bit(hidden_size, width, seed):
-    """train_like_the_post uses its own one-example step; it must equal bh.forward/bh.backward."""
-    rng = np.random.RandomState(seed)
-    params = bh.init_params(hidden_size, seed=seed)
-    for _ in range(200):
-        a, b = rng.randint(2 ** (width - 1), size=(2, 1))
-        x, y = bh.addition_batch(a, b, width)
-        trace = bh.forward(params, x)
-        grads = bh.backward(params, trace, y)
-        output, dU, dW, dV = bh.training._one_example(params.U, params.W, params.V, x, y)
-        assert np.array_equal(output, trace.output)
-        for got, want in ((dU, grads.U), (dW, grads.W), (dV, grads.V)):
-            assert got.shape == want.shape and np.array_equal(got, want)
-        params.U -= 0.5 * grads.U
-        params.W -= 0.5 * grads.W
-        params.V -= 0.5 * grads.V
-
-
 def test_log_entry_fields_agree():
     _, log = bh.train_like_the_post(steps=3, log_every=1, seed=5)
     assert [e.step for e in log] == [0, 1, 2]
