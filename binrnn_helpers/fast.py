@@ -17,6 +17,7 @@ The forward and backward passes are ``model.forward`` and ``model.backward``, th
 CPUs round the last bit differently, and a hundred Adam steps amplify a difference of 1e-7
 (float32) into another network but keep one of 1e-16 (float64) small.
 """
+import functools
 import math
 import time
 from dataclasses import dataclass, field
@@ -90,7 +91,7 @@ def train_fast(hidden_size=16, seed=0, *, learning_rate=LEARNING_RATE, batch_siz
             history.message = f"stopped by on_step after {step} updates"
             break
         batch = draw.randint(rule.inputs.shape[1], size=batch_size)
-        x, y = rule.inputs[:, batch], rule.targets[:, batch]       # (T, B, 2), (T, B)
+        x, y = rule.inputs.take(batch, axis=1), rule.targets.take(batch, axis=1)   # (T, B, 2), (T, B)
         trace = forward(params, x)
         history.steps.append(step)
         history.loss.append(loss(trace.output, y) / batch_size)
@@ -152,9 +153,8 @@ class StoppingRule:
     def __init__(self, width, bit_order, margin, seed):
         self.width = check_int(width, "width", minimum=1, maximum=12)
         self.bit_order, self.margin = bit_order, margin
-        self.inputs, self.targets = _in_order(addition_batch(*tree_pairs(width, bit_order), width),
-                                              bit_order)             # every pair, tree order
-        self.long_sums = _in_order(fixed_long_sums(), bit_order)
+        self.inputs, self.targets = _every_pair(self.width, bit_order)
+        self.long_sums = _fixed_check_sums(bit_order)
         self.fresh_draw = np.random.RandomState([seed, 2])
         self.next_check = 0
 
@@ -244,6 +244,23 @@ def fresh_long_sums(rng, bits=64):
     x = np.concatenate(parts, axis=1).view(np.int8)             # 0 and 1, to add up
     x[-1] = 0
     return x.astype(np.float32), ripple_carry(x)[0].astype(np.float32)
+
+
+@functools.lru_cache(maxsize=4)
+def _every_pair(width, bit_order):
+    """Every pair, in ``tree_pairs`` order, as fed to the network; built once, read-only."""
+    return _read_only(_in_order(addition_batch(*tree_pairs(width, bit_order), width), bit_order))
+
+
+@functools.lru_cache(maxsize=2)
+def _fixed_check_sums(bit_order):
+    return _read_only(_in_order(fixed_long_sums(), bit_order))
+
+
+def _read_only(arrays):
+    for a in arrays:
+        a.flags.writeable = False
+    return arrays
 
 
 def _in_order(sums, bit_order):

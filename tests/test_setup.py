@@ -1,5 +1,7 @@
 """The setup files agree with each other: pyproject.toml, environment.yml, postBuild, README."""
 import importlib.metadata
+import subprocess
+import sys
 import pathlib
 import re
 
@@ -74,3 +76,17 @@ def test_readme_gives_the_test_command_that_ci_runs():
     readme = (ROOT / "README.md").read_text()
     ci = (ROOT / ".ci" / "run").read_text()
     assert "make test" in readme and "make test" in ci
+
+
+def test_the_core_and_the_command_line_import_no_views_and_no_classroom_tooling():
+    """numpy is all the core needs: matplotlib and ipywidgets load only with a view (bh.show_*)."""
+    script = ("import sys, contextlib, io\n"
+              "import binrnn_helpers as bh\n"
+              "from binrnn_helpers.__main__ import main\n"
+              "with contextlib.redirect_stdout(io.StringIO()):\n"
+              "    assert main(['reproduce', '--steps', '3']) == 0 and main(['add', '2', '3']) == 0\n"
+              "heavy = sorted({m.split('.')[0] for m in sys.modules} & {'matplotlib', 'ipywidgets', 'classroom', 'series'})\n"
+              "bh.show_forward\n"
+              "print(heavy, 'matplotlib' in sys.modules)\n")
+    out = subprocess.run([sys.executable, "-c", script], capture_output=True, text=True, check=True).stdout
+    assert out.split() == ["[]", "True"]
