@@ -7,7 +7,7 @@ and ipywidgets and are imported on first use (``bh.show_forward``), not by ``imp
 import importlib
 
 from .encoding import addition_batch, all_pairs, carries, from_bits, one_sum, ripple_carry, to_bits
-from .model import (Params, Trace, backward, backward_steps, cross_entropy, forward, gradient_check,
+from .model import (Params, Trace, backward, backward_steps, cross_entropy_loss, forward, gradient_check,
                     gradient_check_table, init_params, loss, numerical_gradient, relative_error,
                     sigmoid)
 from .training import LogEntry, format_log, train_like_the_post

@@ -66,7 +66,7 @@ def train_fast(hidden_size=16, seed=0, *, learning_rate=LEARNING_RATE, batch_siz
 
     Initial weights: ``init_params(hidden_size, seed)`` (the post's draw).  Each step: a
     minibatch of ``batch_size`` random pairs (from ``RandomState([seed, 1])``), ``forward``,
-    ``backward`` of the cross-entropy, one ``Adam`` step.  It stops when ``StoppingRule`` is met
+    ``backward`` of the cross-entropy, ``adam_step`` on U, W and V.  It stops when ``StoppingRule`` is met
     (every output right with room to spare, on all pairs and on long sums), or after
     ``max_steps`` updates with ``history.converged`` False.
 
@@ -83,7 +83,8 @@ def train_fast(hidden_size=16, seed=0, *, learning_rate=LEARNING_RATE, batch_siz
     max_steps = check_int(max_steps, "max_steps", minimum=1)
     params = init_params(hidden_size, seed)
     rule = StoppingRule(width, bit_order, margin, seed)
-    adam = Adam(params, learning_rate)
+    m = {name: 0.0 for name in "UWV"}                  # Adam's running averages of the
+    v = {name: 0.0 for name in "UWV"}                  # gradient and of its square
     draw = np.random.RandomState([seed, 1])
     history = History(message=f"not converged: the step limit max_steps={max_steps} was reached")
     for step in range(max_steps + 1):
@@ -100,38 +101,30 @@ def train_fast(hidden_size=16, seed=0, *, learning_rate=LEARNING_RATE, batch_siz
         if rule.met(step, params, trace.output, y, history):
             history.converged, history.message = True, f"converged after {step} updates"
             break
-        adam.step(params, backward(params, trace, y, cross_entropy=True))
+        grads = backward(params, trace, y, cross_entropy=True)
+        for name in "UWV":
+            w, m[name], v[name] = adam_step(getattr(params, name), getattr(grads, name),
+                                            m[name], v[name], step + 1, learning_rate)
+            setattr(params, name, w)
     if not history.check_steps or history.check_steps[-1] != step:   # step = updates made
         rule.measure(step, params, history)
     history.seconds = time.perf_counter() - start
     return params, history
 
 
-class Adam:
-    """Adam (Kingma & Ba, 2015) on the three weight matrices of a Params.
+def adam_step(w, g, m, v, n, learning_rate, beta1=BETA1, beta2=BETA2, epsilon=EPSILON):
+    """One Adam update (Kingma & Ba, 2015) of the weights w with gradient g; returns (w, m, v).
 
-    Per weight w with gradient g, at step n: m += (1 - beta1) (g - m) and
-    v += (1 - beta2) (g**2 - v), running averages of g and g**2 that start at 0; then
-    w -= learning_rate * m_hat / (sqrt(v_hat) + epsilon'), where m_hat = m / (1 - beta1**n) and
-    v_hat = v / (1 - beta2**n) undo the pull towards 0 of their start, and
-    epsilon' = epsilon / sqrt(1 - beta2**n) (the paper's cheaper form, written out in ``step``).
+    m and v are running averages of g and g**2 that start at 0 (before step n = 1).  Each weight
+    moves by learning_rate * m_hat / (sqrt(v_hat) + epsilon), where m_hat = m / (1 - beta1**n)
+    and v_hat = v / (1 - beta2**n) undo the pull towards that start: about learning_rate against
+    the gradient's sign, whatever its size.  Computed in the paper's cheaper order, in which
+    epsilon sits beside sqrt(v) rather than sqrt(v_hat) (it matters only for gradients near it).
     """
-
-    def __init__(self, params, learning_rate, beta1=BETA1, beta2=BETA2, epsilon=EPSILON):
-        self.learning_rate, self.beta1, self.beta2, self.epsilon = learning_rate, beta1, beta2, epsilon
-        self.n = 0
-        self.m = {name: np.zeros_like(getattr(params, name)) for name in "UWV"}
-        self.v = {name: np.zeros_like(getattr(params, name)) for name in "UWV"}
-
-    def step(self, params, grads):
-        """Update ``params`` in place with the gradient ``grads`` (a Params)."""
-        self.n += 1
-        rate = self.learning_rate * math.sqrt(1 - self.beta2**self.n) / (1 - self.beta1**self.n)
-        for name in "UWV":
-            g, m, v = getattr(grads, name), self.m[name], self.v[name]
-            m += (1 - self.beta1) * (g - m)
-            v += (1 - self.beta2) * (g * g - v)
-            getattr(params, name)[...] -= rate * m / (np.sqrt(v) + self.epsilon)
+    m = m + (1 - beta1) * (g - m)                      # = beta1 m + (1 - beta1) g
+    v = v + (1 - beta2) * (g * g - v)
+    rate = learning_rate * math.sqrt(1 - beta2 ** n) / (1 - beta1 ** n)
+    return w - rate * m / (np.sqrt(v) + epsilon), m, v
 
 
 class StoppingRule:

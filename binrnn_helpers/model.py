@@ -158,7 +158,7 @@ def loss(output, targets):
     return float(0.5 * np.sum((y - o) ** 2))
 
 
-def cross_entropy(output, targets):
+def cross_entropy_loss(output, targets):
     """-sum(y log o + (1 - y) log(1 - o)): what ``train_fast`` descends (see ``backward``)."""
     o, y = _same_shape(output, targets)
     return float(-np.sum(y * np.log(o) + (1 - y) * np.log1p(-o)))
@@ -179,7 +179,7 @@ def backward_steps(params, trace, targets, cross_entropy=False):
       delta_o (N, 1) = dL/dz_o at step t: the output's own error;
       delta_h (N, H) = dL/dz_h at step t: the error that reaches the hidden units that made
                h[t+1], from the output at step t (through V) and from step t+1 (through W).
-    L is ``loss`` (the post's), or with ``cross_entropy=True`` the ``cross_entropy`` of the
+    L is ``loss`` (the post's), or with ``cross_entropy=True`` the ``cross_entropy_loss`` of the
     outputs, whose delta_o is simply o - y.
     """
     y = check_trace(params, trace, targets)
@@ -199,7 +199,7 @@ def backward_steps(params, trace, targets, cross_entropy=False):
 
 
 def backward(params, trace, targets, cross_entropy=False):
-    """The gradient of the loss (``loss``, or ``cross_entropy``) by backpropagation through time.
+    """The gradient of the loss (``loss``, or ``cross_entropy_loss``) by backpropagation through time.
 
     params: the Params that produced ``trace``.  trace: from ``forward``.  targets: (T, N).
     Returns a Params holding dL/dU (2, H), dL/dW (H, H), dL/dV (H, 1), summed over the examples
@@ -228,11 +228,11 @@ def gradient_check(params, inputs, targets, eps=1e-5):
 
 def numerical_gradient(params, inputs, targets, eps=1e-5, cross_entropy=False):
     """dL/dU, dL/dW, dL/dV by central differences: (L(w + eps) - L(w - eps)) / (2 eps), one
-    weight at a time.  L is ``loss``, or ``cross_entropy`` when asked (as for ``backward``)."""
+    weight at a time.  L is ``loss``, or ``cross_entropy_loss`` when asked (as for ``backward``)."""
     check_params(params)
     x = check_inputs(inputs)
     y = check_targets(targets, x)
-    f = globals()["cross_entropy"] if cross_entropy else loss
+    f = cross_entropy_loss if cross_entropy else loss
     probe = params.copy()
     numeric = Params(np.zeros_like(params.U), np.zeros_like(params.W), np.zeros_like(params.V))
     for name in ("U", "W", "V"):

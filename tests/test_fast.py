@@ -109,17 +109,22 @@ def test_first_update_is_adams_step_on_the_cross_entropy_gradient():
     assert checked > 250                                               # of the 304 weights
 
 
-def test_adam_matches_the_formula_written_out():
-    params, grads = bh.init_params(3, seed=1), bh.init_params(3, seed=2)
-    adam = fast.Adam(params, 0.05, beta1=0.9, beta2=0.999, epsilon=1e-8)
-    w, m, v = params.W.copy(), 0.0, 0.0
+def test_adam_step_matches_the_papers_formula_and_leaves_its_inputs_alone():
+    rng = np.random.RandomState(1)
+    w, m, v = rng.uniform(-1, 1, (3, 4)), np.zeros((3, 4)), np.zeros((3, 4))
+    w_ref = w.copy()
     for n in range(1, 4):
-        adam.step(params, grads)
-        m = 0.9 * m + 0.1 * grads.W
-        v = 0.999 * v + 0.001 * grads.W ** 2
-        m_hat, v_hat = m / (1 - 0.9 ** n), v / (1 - 0.999 ** n)
-        w = w - 0.05 * m_hat / (np.sqrt(v_hat) + 1e-8 / np.sqrt(1 - 0.999 ** n))
-        np.testing.assert_allclose(params.W, w, rtol=1e-12)
+        g = rng.normal(0, 1, (3, 4))
+        inputs = (w, g, m, v)
+        before = [a.copy() for a in inputs]
+        w, m, v = fast.adam_step(w, g, m, v, n, 0.05, beta1=0.9, beta2=0.999, epsilon=1e-8)
+        assert all(np.array_equal(a, b) for a, b in zip(inputs, before))
+        m_hat = m / (1 - 0.9 ** n)
+        v_hat = v / (1 - 0.999 ** n)
+        np.testing.assert_allclose(m, 0.9 * before[2] + 0.1 * g, rtol=1e-12)
+        np.testing.assert_allclose(v, 0.999 * before[3] + 0.001 * g ** 2, rtol=1e-12)
+        w_ref = w_ref - 0.05 * m_hat / (np.sqrt(v_hat) + 1e-8 / np.sqrt(1 - 0.999 ** n))
+        np.testing.assert_allclose(w, w_ref, rtol=1e-12)        # epsilon beside sqrt(v), not sqrt(v_hat)
 
 
 def test_margin_is_met_on_every_output():
