@@ -88,7 +88,7 @@ test-browser:
 binder-check:
 	PIP_CACHE_DIR=$(SCRATCH)/pip $(PYTHON) .ci/binder_check.py
 
-# Classroom mode (binrnn_helpers/classroom.py; docs/teaching-guide.md).
+# Classroom mode (tools/classroom.py; docs/teaching-guide.md).
 .PHONY: slides student slides-metadata check-slides
 slides student slides-metadata check-slides: export JUPYTER_CONFIG_DIR := $(SCRATCH)/jupyter-config
 slides student slides-metadata check-slides: export JUPYTER_DATA_DIR := $(SCRATCH)/jupyter-data
@@ -96,19 +96,19 @@ slides student slides-metadata check-slides: export PYTHONPYCACHEPREFIX := $(SCR
 # One reveal.js deck per notebook in build/slides/, everything it loads bundled beside it
 # (npm tarballs cached in build/.cache/npm), so the decks open and step through offline.
 slides: $(STAMP)
-	$(PY) -m binrnn_helpers.classroom slides $(NOTEBOOKS)
+	$(PY) tools/classroom.py slides $(NOTEBOOKS)
 
 # Student copies in build/student/notebooks/: no worked solutions, outputs cleared.
 student: $(STAMP)
 	rm -rf build/student
-	$(PY) -m binrnn_helpers.classroom student build/student $(NOTEBOOKS)
+	$(PY) tools/classroom.py student build/student $(NOTEBOOKS)
 
 # Write the slide types (slide / subslide / fragment / skip / notes) into the notebooks; only
 # cell metadata "slideshow" changes; idempotent.  Re-run after editing a notebook.  The check
 # after it reports cells too tall for any slide (for the notebook's author) without failing.
 slides-metadata: $(STAMP)
-	$(PY) -m binrnn_helpers.classroom assign-slides $(NOTEBOOKS)
-	-$(PY) -m binrnn_helpers.classroom check-slides $(NOTEBOOKS)
+	$(PY) tools/classroom.py assign-slides $(NOTEBOOKS)
+	-$(PY) tools/classroom.py check-slides $(NOTEBOOKS)
 
 check-slides: $(STAMP)
-	$(PY) -m binrnn_helpers.classroom check-slides $(NOTEBOOKS)
+	$(PY) tools/classroom.py check-slides $(NOTEBOOKS)

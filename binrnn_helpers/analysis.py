@@ -9,11 +9,10 @@ Shapes: T time steps (bits), N pairs, H hidden units.  Input pairs are numbered
 ``i = 2 * a_bit + b_bit``: 0 = (0, 0), 1 = (0, 1), 2 = (1, 0), 3 = (1, 1).
 """
 from dataclasses import dataclass, field
-import numbers
 
 import numpy as np
 
-from .encoding import addition_batch, all_pairs, carries, check_int
+from .encoding import addition_batch, all_pairs, carries, check_int, one_sum
 from .evaluation import BIT_PAIRS, tree_forward
 from .model import check_params, forward, sigmoid
 
@@ -193,14 +192,8 @@ class Automaton:
 
         Like ``bh.add``: max(a.bit_length(), b.bit_length()) + 1 steps, LSB first (one extra step
         for the final carry); the answer is the integer the output bits spell."""
-        for name, v in (("a", a), ("b", b)):
-            if isinstance(v, (bool, np.bool_)) or not isinstance(v, numbers.Integral):
-                raise TypeError(f"{name} must be a non-negative integer, got {v!r} ({type(v).__name__})")
-            if v < 0:
-                raise ValueError(f"{name} must be a non-negative integer, got {v}")
-        a, b = int(a), int(b)
-        steps = max(a.bit_length(), b.bit_length()) + 1
-        out, _ = self.run([(a >> t) & 1 for t in range(steps)], [(b >> t) & 1 for t in range(steps)])
+        x, _ = one_sum(a, b)
+        out, _ = self.run(x[:, 0, 0], x[:, 0, 1])
         return sum(bit << t for t, bit in enumerate(out))
 
     def add_many(self, a, b, width):

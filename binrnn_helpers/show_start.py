@@ -1,21 +1,13 @@
-"""Start here: the trained network's answer to any sum, as text, as HTML and in a small widget.
+"""Notebook 00: the trained network's answer to any sum, as text, as HTML and in a small widget.
 
-``read_sum(params, a, b)``     what the network reads and writes, step by step (LSB first)
-``column_sum(params, a, b)``   one sum written as column addition: the network's answer and Python's
-``parse_operand(text, name)``  a number typed into the widget, as a Python int (or a clear ValueError)
-``adder_report(params, a, b)`` the widget's view of one sum, as HTML (a test can call it)
-``adder_widget(params)``       two text boxes for a and b above that report
-
-The widget has no matplotlib figure (it shows an HTML table), so ``example_frames()`` is empty:
-there is nothing for the redraw benchmark to render.
+The widget shows an HTML table (one column per time step), not a matplotlib figure.
 """
 import html
-from dataclasses import dataclass
+from collections import namedtuple
 
 import ipywidgets as widgets
-import numpy as np
 
-from .encoding import check_int
+from .encoding import check_int, one_sum
 from .model import check_params, forward
 from .style import COLORS
 
@@ -23,53 +15,24 @@ from .style import COLORS
 WIDGET_MAX_BITS = 256
 
 
-@dataclass
-class SumReading:
-    """One sum a + b as the network reads it, one bit of a and of b per time step, LSB first.
-
-    Every list has one entry per time step t = 0 .. steps - 1 (step t holds the bits worth 2**t):
-    a_bits, b_bits: the input bits; prob: the output probability o[t] that bit t of the sum is 1;
-    net_bits: the network's bits (o[t] > 0.5); true_bits: the bits of a + b.
-    network: the integer net_bits spell; true: a + b.
-    """
-    a: int
-    b: int
-    a_bits: list
-    b_bits: list
-    prob: list
-    net_bits: list
-    true_bits: list
-    network: int
-    true: int
-
-    @property
-    def steps(self):
-        return len(self.a_bits)
-
-    @property
-    def wrong_steps(self):
-        """The time steps whose bit the network got wrong."""
-        return [t for t, (n, y) in enumerate(zip(self.net_bits, self.true_bits)) if n != y]
+#: a + b as the network reads it: lists with one entry per time step t (bit t, LSB first) of the
+#: input bits, the output probability o_t, the network's bit (o_t > 0.5) and the true bit; the
+#: integer the network's bits spell, a + b, the number of steps and the steps the network got wrong.
+SumReading = namedtuple("SumReading", "a b a_bits b_bits prob net_bits true_bits network true "
+                                      "steps wrong_steps")
 
 
 def read_sum(params, a, b):
-    """Run the network on a + b for non-negative ints of any size; returns a SumReading.
-
-    It reads max(bits of a, bits of b) + 1 steps (one more for the final carry), as ``bh.add`` does.
-    """
+    """The network on a + b (ints >= 0 of any size) over ``bh.one_sum(a, b)``'s steps: a SumReading."""
     check_params(params)
-    a = check_int(a, "a", minimum=0)
-    b = check_int(b, "b", minimum=0)
-    steps = max(a.bit_length(), b.bit_length()) + 1
-    a_bits = [(a >> t) & 1 for t in range(steps)]
-    b_bits = [(b >> t) & 1 for t in range(steps)]
-    inputs = np.array([a_bits, b_bits], dtype=np.float64).T.reshape(steps, 1, 2)   # (T, 1, 2)
-    prob = forward(params, inputs).output[:, 0]                                    # (T,)
+    inputs, targets = one_sum(a, b)                     # (T, 1, 2), (T, 1)
+    prob = forward(params, inputs).output[:, 0]         # (T,)
     net_bits = [int(p > 0.5) for p in prob]
-    true = a + b
-    return SumReading(a=a, b=b, a_bits=a_bits, b_bits=b_bits, prob=[float(p) for p in prob],
-                      net_bits=net_bits, true_bits=[(true >> t) & 1 for t in range(steps)],
-                      network=sum(bit << t for t, bit in enumerate(net_bits)), true=true)
+    true_bits = targets[:, 0].astype(int).tolist()
+    wrong = [t for t, (n, y) in enumerate(zip(net_bits, true_bits)) if n != y]
+    return SumReading(int(a), int(b), *inputs[:, 0].T.astype(int).tolist(), prob.tolist(), net_bits,
+                      true_bits, sum(bit << t for t, bit in enumerate(net_bits)), int(a) + int(b),
+                      len(prob), wrong)
 
 
 def _bits(n):
@@ -78,11 +41,8 @@ def _bits(n):
 
 
 def column_sum(params, a, b):
-    """a + b written as a schoolbook column addition, with the network's and Python's answers.
-
-    Returns a few lines of text: a and b right-aligned (with their sizes in bits), a rule, the
-    network's sum and Python's, and whether they agree.
-    """
+    """a + b as a schoolbook column addition (lines of text): a, b, a rule, the network's sum and
+    Python's, and whether they agree."""
     r = read_sum(params, a, b)
     numbers = [f"{n:,}" for n in (r.a, r.b, r.network, r.true)]
     w = max(len(s) for s in numbers)
@@ -97,11 +57,8 @@ def column_sum(params, a, b):
 
 
 def parse_operand(text, name, max_bits=WIDGET_MAX_BITS):
-    """The non-negative integer written in ``text`` ("1234", "1_000", "1,000", "0b1011", "0x2a").
-
-    Raises ValueError naming ``name`` for anything else (empty, negative, not a number) or for a
-    number of more than ``max_bits`` bits; TypeError if ``text`` is not a str.
-    """
+    """The integer >= 0 of at most ``max_bits`` bits written in ``text`` ("1_000", "1,000", "0b1011",
+    "0x2a"); anything else raises an error naming ``name``."""
     if not isinstance(text, str):
         raise TypeError(f"{name} must be typed as text (str), got {type(text).__name__}")
     max_bits = check_int(max_bits, "max_bits", minimum=1)
@@ -109,12 +66,9 @@ def parse_operand(text, name, max_bits=WIDGET_MAX_BITS):
     if cleaned.startswith("-"):
         raise ValueError(f"{name} must be a non-negative integer, got {text.strip()!r}")
     try:
-        if cleaned.isdigit():
-            value = int(cleaned, 10)
-        elif cleaned[:2].lower() in ("0b", "0x", "0o"):
-            value = int(cleaned, 0)
-        else:
+        if not (cleaned.isdigit() or cleaned[:2].lower() in ("0b", "0x", "0o")):
             raise ValueError
+        value = int(cleaned, 10 if cleaned.isdigit() else 0)      # base 0 reads 0b, 0x, 0o
     except ValueError:
         raise ValueError(f"{name} must be a non-negative integer such as 45, 1_000 or 0b1011, "
                          f"got {text.strip()!r}") from None
@@ -124,7 +78,6 @@ def parse_operand(text, name, max_bits=WIDGET_MAX_BITS):
     return value
 
 
-# Shared cell styles, once per report (scoped to the report's class); only marked cells carry their own.
 _STYLE = ("<style>.binrnn-adder td{padding:1px 5px;text-align:center;font-family:monospace}"
           ".binrnn-adder th{padding:1px 8px;text-align:right;white-space:nowrap;font-weight:normal}"
           ".binrnn-adder tr.step td{color:#666}.binrnn-adder tr.out td{border-top:1px solid #999}</style>")
@@ -139,23 +92,15 @@ def _row(key, label, cells, styles=None, css_class=None):
 
 
 def adder_report(params, a, b):
-    """The network's a + b as HTML: its answer, Python's, and a table of what it read and wrote.
-
-    The table has one column per time step t, in the order the network reads (LSB first, step t
-    holds the bits worth 2**t).  Rows (each ``<tr data-row=...>``): "t" the step, "a" and "b"
-    the input bits, "o" the output probability (2 decimals), "net" the network's bit, "true"
-    the bit of a + b.  Wrong bits are marked in the "net" row (white on vermillion, and bold).
-    """
+    """The network's a + b as HTML: its answer, Python's, and a table with one column per time
+    step (LSB first) and rows (``<tr data-row=...>``) t, a, b, o (2 decimals), net, true; wrong
+    bits of the network are marked in the net row."""
     r = read_sum(params, a, b)
-    if r.network == r.true:
-        verdict = "&#10004; right"
-    else:
-        verdict = f"&#10008; wrong in {len(r.wrong_steps)} of {r.steps} bits"
-    steps = list(range(r.steps))
-    wrong = set(r.wrong_steps)
-    net_styles = [_WRONG if t in wrong else "" for t in steps]
+    verdict = ("&#10004; right" if r.network == r.true
+               else f"&#10008; wrong in {len(r.wrong_steps)} of {r.steps} bits")
+    net_styles = [_WRONG if t in r.wrong_steps else "" for t in range(r.steps)]
     table = "".join([
-        _row("t", "time step t", steps, css_class="step"),
+        _row("t", "time step t", range(r.steps), css_class="step"),
         _row("a", "bit t of a", r.a_bits),
         _row("b", "bit t of b", r.b_bits),
         _row("o", "output o = P(bit t is 1)", [f"{p:.2f}" for p in r.prob], css_class="out"),
@@ -174,11 +119,9 @@ def adder_report(params, a, b):
 
 
 def adder_widget(params, a=45, b=78, max_bits=WIDGET_MAX_BITS):
-    """Two text boxes for a and b above ``adder_report``; returns an ``ipywidgets.VBox``.
+    """Two text boxes for a and b above ``adder_report`` (a VBox); bad input shows the reason.
 
-    Text boxes rather than IntText: a browser holds an IntText value as a float64, which is exact
-    only below 2**53; text carries a Python int of any size to the kernel.  Input that is not a
-    non-negative integer of at most ``max_bits`` bits shows the reason instead of the report.
+    Text, not IntText: the browser holds an IntText as a float64, exact only below 2**53.
     """
     check_params(params)
     a = check_int(a, "a", minimum=0)
@@ -202,7 +145,3 @@ def adder_widget(params, a=45, b=78, max_bits=WIDGET_MAX_BITS):
     redraw()
     return widgets.VBox([widgets.HBox(boxes), out])
 
-
-def example_frames():
-    """The frames of this notebook for the redraw benchmark: none (its widget is HTML only)."""
-    return []

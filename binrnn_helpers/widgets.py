@@ -1,19 +1,13 @@
 """The one widget pattern of the series: a control that redraws a frame.
 
-A *frame* is an object with a matplotlib figure ``.fig``, built once, and a method
-``.update(*values) -> str`` that changes the figure's artists to show one state (a time step,
-a training snapshot, ...) and returns a line of text (HTML) describing it.  Frames live in the
-``show_*`` modules: tests call ``update`` for every state and check what it shows, static pages
-show the same states as a filmstrip, and ``scrubber`` wires a frame to sliders for JupyterLab.
-
-Redrawing a persistent figure (no new figure, no layout engine per frame) keeps a scrub step
-well under 100 ms; ``benchmarks/redraw_speed.py`` measures it.
+A *frame* has a matplotlib figure ``.fig``, built once, and ``.update(*values) -> str`` that
+changes the figure's artists to show one state and returns a line of HTML describing it.
+``scrubber`` wires a frame to sliders; tests call ``update`` for every state.
 """
 import io
 
-import numpy as np
-
 import ipywidgets as widgets
+import numpy as np
 
 PNG_DPI = 80                        # widget frames are rendered (and backgrounds baked) at this
 
@@ -26,7 +20,7 @@ def figure_png(fig, dpi=PNG_DPI):
 
 
 def freeze_layout(fig):
-    """Lay the figure out once (with its layout engine), then keep that layout for every redraw."""
+    """Lay the figure out once with its layout engine, then keep that layout for every redraw."""
     fig.draw_without_rendering()  # runs the layout engine (canvas.draw does nothing on a bare Figure)
     fig.set_layout_engine(None)   # no engine at all ("none" leaves a placeholder: a second draw per save)
     return fig
@@ -36,6 +30,9 @@ def bake_background(fig, keep):
     """Draw ``fig`` without the artists in ``keep`` into an image at PNG_DPI, make that image
     the figure's background and hide everything else, so later renders draw only ``keep``."""
     keep_ids = {id(a) for a in keep}
+    for ax in fig.axes:     # pin kept titles where the layout put them (hidden, matplotlib moves them)
+        if id(ax.title) in keep_ids:
+            ax.set_title(ax.get_title(), y=ax.title.get_position()[1], fontsize=ax.title.get_fontsize())
     for a in keep:
         a.set_visible(False)
     fig.canvas.draw()
@@ -56,11 +53,8 @@ def bake_background(fig, keep):
 
 
 def scrubber(frame, *controls, title=""):
-    """A widget: ``controls`` (sliders, toggles) above the frame's image and its text line.
-
-    Every change of any control calls ``frame.update(*[c.value for c in controls])`` and shows
-    the redrawn figure.  Returns an ``ipywidgets.VBox``.
-    """
+    """A VBox: ``controls`` above the frame's image and text line; any change of a control shows
+    ``frame.update(*[c.value for c in controls])``."""
     image = widgets.Image(format="png")
     text = widgets.HTML()
     image.add_class("binrnn-frame")

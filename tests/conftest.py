@@ -55,3 +55,15 @@ def python_sums(bits):
     bits = np.asarray(bits)
     columns = bits.reshape(len(bits), -1).T
     return [sum(int(v) << t for t, v in enumerate(col)) for col in columns]
+
+
+def plain_run(params, a, b, steps):
+    """The network on one sum a + b by a plain per-step loop, written apart from bh.forward:
+    hidden states (steps, H) after each step and outputs (steps,), bits read LSB first."""
+    h, hidden, output = np.zeros(params.hidden_size), [], []
+    for t in range(steps):
+        x = np.array([(a >> t) & 1, (b >> t) & 1], dtype=float)
+        h = 1 / (1 + np.exp(-(x @ params.U + h @ params.W)))
+        hidden.append(h)
+        output.append(1 / (1 + np.exp(-(h @ params.V)[0])))
+    return np.array(hidden), np.array(output)

@@ -1,4 +1,4 @@
-"""Classroom mode: slide metadata, the height rule, and student copies (binrnn_helpers.classroom).
+"""Classroom mode: slide metadata, the height rule, and student copies (tools/classroom.py).
 
 The deck itself (offline, in Chromium) is tested in tests/browser/test_slides.py.
 """
@@ -11,7 +11,9 @@ import nbformat
 import pytest
 from nbformat.v4 import new_code_cell, new_markdown_cell, new_notebook, new_output
 
-from binrnn_helpers import classroom as C
+from conftest import load_tool
+
+C = load_tool("classroom")
 
 NOTEBOOKS = C.default_notebooks()
 needs_notebooks = pytest.mark.skipif(not NOTEBOOKS, reason="no notebooks in notebooks/ yet")
@@ -218,6 +220,19 @@ def test_every_exercise_stub_is_there_and_raises_its_hint(student_copies):
                 n = fn.__code__.co_argcount
                 with pytest.raises(NotImplementedError, match="Exercise"):
                     fn(*([None] * n))
+
+
+@needs_notebooks
+def test_student_copies_never_write_into_the_source_folder(tmp_path):
+    source = tmp_path / "repo" / "notebooks"
+    source.mkdir(parents=True)
+    nb = source / NOTEBOOKS[0].name
+    nb.write_bytes(NOTEBOOKS[0].read_bytes())
+    for out in (tmp_path / "repo", source, source / "student"):
+        with pytest.raises(SystemExit, match="where the source notebooks are"):
+            C.write_student_copies(out, [nb])
+    assert sorted(p.name for p in (tmp_path / "repo").rglob("*")) == sorted(["notebooks", nb.name])
+    assert nb.read_bytes() == NOTEBOOKS[0].read_bytes()
 
 
 @needs_notebooks

@@ -4,6 +4,7 @@ import numpy as np
 import pytest
 
 import binrnn_helpers as bh
+from conftest import plain_run
 
 
 def test_init_matches_post_draw_order_and_leaves_global_state_alone():
@@ -32,17 +33,8 @@ def test_sigmoid_exact_and_no_overflow_warning():
 
 
 def loop_forward(params, a, b, width):
-    """A plain per-example, per-step forward pass written independently of bh.forward."""
-    outs = []
-    for ai, bi in zip(a, b):
-        h = np.zeros(params.hidden_size)
-        row = []
-        for t in range(width):
-            x = np.array([(ai >> t) & 1, (bi >> t) & 1], dtype=float)
-            h = 1 / (1 + np.exp(-(x @ params.U + h @ params.W)))
-            row.append(1 / (1 + np.exp(-(h @ params.V)[0])))
-        outs.append(row)
-    return np.array(outs).T
+    """(width, N) outputs, one plain per-step loop per example (conftest.plain_run)."""
+    return np.array([plain_run(params, int(ai), int(bi), width)[1] for ai, bi in zip(a, b)]).T
 
 
 def test_vectorised_forward_matches_plain_loop():

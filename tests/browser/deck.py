@@ -10,6 +10,7 @@ As a script: ``python tests/browser/deck.py OUT_DIR`` builds the deck of one not
 exists) into OUT_DIR and writes OUT_DIR/deck.json: the deck's path and the notebook it was built
 from (a copy in OUT_DIR, given the rule's slide types when the notebook has none).
 """
+import importlib.util
 import json
 import os
 import pathlib
@@ -20,10 +21,12 @@ import sys
 HERE = pathlib.Path(__file__).resolve().parent
 ROOT = HERE.parents[1]
 
+_spec = importlib.util.spec_from_file_location("classroom", ROOT / "tools" / "classroom.py")
+classroom = importlib.util.module_from_spec(_spec)     # tools/ is not a package: load it by path
+_spec.loader.exec_module(classroom)
+
 
 def source_notebook():
-    from binrnn_helpers import classroom
-
     notebooks = classroom.default_notebooks()
     preferred = [p for p in notebooks if p.name.startswith("02_")]
     return (preferred or notebooks)[0]
@@ -31,16 +34,12 @@ def source_notebook():
 
 def have_vendor():
     """npm, or every npm tarball the deck bundles already in build/.cache/npm."""
-    from binrnn_helpers import classroom
-
     return bool(shutil.which("npm")) or all(classroom.npm_tarball_path(spec).exists()
                                             for spec in classroom.VENDOR.values())
 
 
 def build(out):
     """Build the deck into ``out`` (emptied first); returns (deck path, notebook path)."""
-    from binrnn_helpers import classroom
-
     out = pathlib.Path(out)
     shutil.rmtree(out, ignore_errors=True)
     out.mkdir(parents=True)
@@ -103,6 +102,5 @@ class BackgroundBuild:
 
 
 if __name__ == "__main__":
-    sys.path.insert(0, str(ROOT))
     deck, notebook = build(sys.argv[1])
     print(f"{deck} (from {notebook})")

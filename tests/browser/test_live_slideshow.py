@@ -25,9 +25,8 @@ import time
 
 import pytest
 
-from binrnn_helpers import classroom
-
 from .conftest import ARTIFACTS, ROOT
+from .deck import classroom
 from .test_notebooks_in_lab import BOX_STATE, Notebook, kernel_ready
 
 NOTEBOOK = ROOT / os.environ.get("BINRNN_LIVE_SLIDESHOW_NOTEBOOK",

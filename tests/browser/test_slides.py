@@ -1,7 +1,7 @@
 """A reveal.js deck built by ``make slides`` works with no network, in a real Chromium.
 
 Self-contained: builds the deck of one notebook (02 when it exists) into artifacts/browser/deck/
-with ``binrnn_helpers.classroom.build_slides`` (the npm tarballs come from build/.cache/npm,
+with ``build_slides`` of tools/classroom.py (the npm tarballs come from build/.cache/npm,
 fetched once by ``npm pack``; deck.py, started in the background while the notebooks run), opens
 it from file:// in a tab of the session's Chromium with every other request aborted, and checks that
 reveal.js starts, that the right arrow moves to the next slide, that maths and saved widgets
@@ -16,10 +16,8 @@ import pathlib
 
 import pytest
 
-from binrnn_helpers import classroom
-
 from .conftest import ARTIFACTS, BACKGROUND, trace
-from .deck import BackgroundBuild, have_vendor
+from .deck import BackgroundBuild, classroom, have_vendor
 
 CHROMIUM = os.environ.get("BINRNN_CHROMIUM", "/usr/bin/chromium")
 
@@ -86,22 +84,28 @@ def test_the_deck_steps_through_offline(deck, browser_context):
         if has_maths:
             page.wait_for_function("() => document.querySelector('.MathJax_CHTML, .mjx-chtml')",
                                    timeout=30_000)
+            # measured once MathJax has typeset everything (its queue runs in order)
+            page.evaluate("() => new Promise(done => MathJax.Hub.Queue(done))")
         has_widgets = bool(classroom.widget_state(nb))
         if has_widgets:
             page.wait_for_function("() => document.querySelector('.jupyter-widgets')",
                                    timeout=30_000)
+        # reveal.js hides the slides beyond its view distance (display: none on their stack):
+        # show each subslide and its stack in turn to lay it out
         heights = page.evaluate("""() => {
             const out = [];
             document.querySelectorAll('.reveal .slides > section > section').forEach((s, i) => {
-                const old = s.style.display; s.style.display = 'block';
+                const stack = s.parentElement, old = [stack.style.display, s.style.display];
+                stack.style.display = 'block'; s.style.display = 'block';
                 out.push([i, s.scrollHeight, (s.innerText || '').trim().slice(0, 50)]);
-                s.style.display = old;
+                stack.style.display = old[0]; s.style.display = old[1];
             });
             return out;
         }""")
     finally:
         page.close()
     assert slides > 3
+    assert heights and all(h[1] > 0 for h in heights), f"subslides not laid out: {heights[:5]}"
     assert first != second != third, (first, second, third)
     assert outside == [], f"the deck asked the network for {outside[:5]}"
     assert failed == [], f"missing files: {failed[:5]}"

@@ -1,6 +1,6 @@
 """Classroom mode: slide metadata that fits a projector, offline reveal.js decks, student copies.
 
-Run it as ``python -m binrnn_helpers.classroom COMMAND``::
+Run it as ``python tools/classroom.py COMMAND`` (the Makefile's classroom targets do)::
 
     assign-slides NOTEBOOK...   set every cell's slide type by the rules below (idempotent; only
                                 cell metadata "slideshow" changes, and a file is rewritten only
@@ -23,11 +23,10 @@ so a slide that fits the canvas fits any projector.  We estimate the height of e
 (what is on screen at once, all its fragments shown) in canvas pixels from the cells' content,
 with the template's fonts (20 px text, 19 px code) and the series' wide fallback font (DejaVu):
 
-* markdown, block by block: a paragraph wraps at ``CONTENT_WIDTH`` px (10 px a character, 11.5 px
-  in a code span) into ``MD_LINE`` px lines; list items ``LIST_LINE`` px lines; headings, tables
-  (columns shared out by their content, cells wrapped), fenced code, display maths, blockquotes
-  (70 % wide in reveal's themes) and closed ``<details>`` their own heights; ``BLOCK_GAP`` between
-  blocks; lines with inline maths ``MATH_FACTOR`` taller; all times ``MD_SAFETY``;
+* markdown, block by block: a paragraph or list item wraps at ``CONTENT_WIDTH`` px (10 px a
+  character) into ``MD_LINE`` px lines, a line with inline maths ``MATH_FACTOR`` taller; headings,
+  tables (columns shared out by their content, cells wrapped), fenced code and display maths their
+  own heights; ``BLOCK_GAP`` between blocks; all times ``MD_SAFETY``;
 * a code cell: ``CODE_LINE`` px per source line (code never wraps), plus its outputs: text
   ``CODE_LINE`` px per line wrapped at ``OUT_WIDTH``; a PNG its pixel height read from its header,
   scaled to ``IMAGE_WIDTH`` and at most ``IMAGE_MAX`` (the deck's CSS caps figures there), plus
@@ -37,8 +36,9 @@ with the template's fonts (20 px text, 19 px code) and the series' wide fallback
 
 **The limit: ``HEIGHT_LIMIT`` = 640 estimated canvas pixels per subslide** (the 700 px canvas less
 a margin for the estimate's error).  The constants were measured in Chromium on the series' own
-decks; ``tests/browser/test_slides.py`` lays a deck out and checks that no subslide the rule passes
-is taller than 700 px.  The deck shows a cell taller than the limit on several subslides
+decks; a rule is here because without it the decks have subslides taller than the canvas, or more
+subslides.  ``tests/browser/test_slides.py`` lays a deck out and checks that no subslide the rule
+passes is taller than 700 px.  The deck shows a cell taller than the limit on several subslides
 (``split_cell``: markdown between blocks and table rows, code as its input then its outputs);
 what cannot be split (one code cell's source, one paragraph) is reported by ``check-slides``.
 
@@ -59,7 +59,6 @@ The assignment rules (``assign_slide_types``)
 import argparse
 import base64
 import copy
-import html.parser
 import json
 import math
 import os
@@ -75,32 +74,28 @@ import time
 ROOT = pathlib.Path(__file__).resolve().parents[1]
 NOTEBOOK_DIR = ROOT / "notebooks"
 SLIDES_DIR = ROOT / "build" / "slides"
-STUDENT_DIR = ROOT / "build" / "student"
 NPM_CACHE = ROOT / "build" / ".cache" / "npm"
 
 # ---------------------------------------------------------------------------------------------
 # The height rule (canvas pixels of reveal.js's 960 x 700 canvas, nbconvert's reveal template)
 # ---------------------------------------------------------------------------------------------
-CANVAS_WIDTH, CANVAS_HEIGHT = 960, 700
+CANVAS_HEIGHT = 700
 HEIGHT_LIMIT = 640
 #: Width of the content column: the canvas less the prompt column (110 px) and padding.
 CONTENT_WIDTH = 795
 #: Average character widths (px) of the template's fonts, measured on the series' own text in
 #: Chromium with DejaVu (a wide font; narrower fonts wrap less, so the estimate errs tall).
 MD_CHAR, CODE_CHAR = 10.0, 11.5
-CODE_SPAN_PAD = 8                    # padding around an inline code span
 WRAP_LOSS = 40                       # px lost at the end of a wrapped line (the next word)
-QUOTE_WIDTH = 0.7                    # reveal.js themes draw a blockquote at 70% of the width
-MD_LINE, LIST_LINE = 26, 32          # 20 px text: paragraph line height, list-item line height
+MD_LINE = 26                         # 20 px text: a line of a paragraph or a list item
 BLOCK_GAP = 20                       # margin between markdown blocks (paragraphs, lists, tables)
 BLOCK_TOP, BLOCK_END = 20, 10       # the first block's top margin, the last block's bottom one
 HEADING = {1: (60, 30, 20.4), 2: (38.4, 20, 13.1), 3: (31.2, 20, 10.6), 4: (30, 20, 10.6),
            5: (30, 20, 10.6), 6: (30, 20, 10.6)}   # level: (line height, top margin, char width)
-QUOTE_PAD = 10                       # a blockquote's padding
 TABLE_LINE, TABLE_PAD = 24, 9        # table cell: 20 px text, 4 px padding top and bottom
 MATH_LINE = 40                       # one line of display maths
 CODE_LINE, CODE_PAD = 22.8, 16       # 19 px monospace: input and text output
-CODE_WIDTH, OUT_WIDTH = 828, 741     # code input (never wraps) and text output (wraps) widths
+OUT_WIDTH = 741                      # text output wraps at this width (code input never wraps)
 CELL_PAD = 12                        # padding of every cell
 OUT_GAP = 6                          # between a code cell's outputs
 WIDGET_ROW = 40                      # a row of sliders / text boxes / buttons
@@ -123,46 +118,29 @@ def png_size(data):
     return struct.unpack(">II", data[16:24])
 
 
-def _source(cell):
-    src = cell.get("source", "")
-    return "".join(src) if isinstance(src, list) else src
-
-
 def _text(value):
     return "".join(value) if isinstance(value, list) else (value or "")
 
 
-def _lines(text, width, char=None):
-    """Lines that ``text`` (markdown) wraps to in ``width`` px.  ``char`` is the font's character
-    width for plain text (default: the body font); code spans are measured in the code font, and
-    each line loses ``WRAP_LOSS`` px to the word that did not fit."""
-    if char is None:
-        used = _text_width(text)
-    else:
-        used = len(_visible(text)) * char
-    return max(1, math.ceil(used / max(1.0, width - WRAP_LOSS)))
+def _source(cell):
+    return _text(cell.get("source"))
 
 
 _LINK = re.compile(r"!?\[([^\]]*)\]\([^)]*\)")
 _BADGE = re.compile(r"\[!\[[^\]]*\]\([^)]*\)\]\([^)]*\)")
-_INLINE = re.compile(r"(\*\*|__|<[^>]+>|\\(?=[|$*_]))")
-_CODE_SPAN = re.compile(r"`([^`]*)`")
-
-
-def _visible(line):
-    """A markdown line as the reader sees it: links as their text, no emphasis marks or tags."""
-    line = _BADGE.sub("[badge]", line)
-    line = _LINK.sub(r"\1", line)
-    return _INLINE.sub("", line).replace("`", "")
+_INLINE = re.compile(r"(\*\*|__|<[^>]+>|\\(?=[|$*_])|`)")
 
 
 def _text_width(text):
-    """Width in px of a markdown line on one line: body font, code spans in the code font."""
-    text = _BADGE.sub("[badge]", text)
-    text = _LINK.sub(r"\1", text)
-    spans = _CODE_SPAN.findall(text)
-    plain = _INLINE.sub("", _CODE_SPAN.sub("", text))
-    return len(plain) * MD_CHAR + sum(len(c) * CODE_CHAR + CODE_SPAN_PAD for c in spans)
+    """Width in px of markdown on one line, as the reader sees it: links as their text, no
+    emphasis marks, tags or backticks."""
+    return len(_INLINE.sub("", _LINK.sub(r"\1", _BADGE.sub("[badge]", text)))) * MD_CHAR
+
+
+def _lines(text, width, char=MD_CHAR):
+    """Lines that ``text`` (markdown) wraps to in ``width`` px, in a font ``char`` px a character
+    wide; each line loses ``WRAP_LOSS`` px to the word that did not fit."""
+    return max(1, math.ceil(_text_width(text) * char / MD_CHAR / max(1.0, width - WRAP_LOSS)))
 
 
 _ITEM = re.compile(r"(\s*)([-*+]|\d+[.)])\s+(.*)")
@@ -170,8 +148,8 @@ _ITEM = re.compile(r"(\s*)([-*+]|\d+[.)])\s+(.*)")
 
 def markdown_blocks(source):
     """Split markdown into blocks: a list of ``(kind, lines)``, kind one of heading, paragraph,
-    item, table, fence, math, details, quote, rule, blank.  Joining every block's lines with
-    newlines gives back ``source``."""
+    item, table, fence, math, details, blank.  Joining every block's lines with newlines gives
+    back ``source``; the deck splits a cell only between blocks."""
     blocks = []
     lines = source.splitlines()
     i = 0
@@ -199,18 +177,11 @@ def markdown_blocks(source):
             kind, j = "details", min(j + 1, len(lines))
         elif re.match(r"#{1,6}\s", stripped):
             kind, j = "heading", i + 1
-        elif re.fullmatch(r"(-{3,}|\*{3,}|_{3,})", stripped):
-            kind, j = "rule", i + 1
         elif stripped.startswith("|"):
             j = i + 1
             while j < len(lines) and lines[j].strip().startswith("|"):
                 j += 1
             kind = "table"
-        elif stripped.startswith(">"):
-            j = i + 1
-            while j < len(lines) and lines[j].strip().startswith(">"):
-                j += 1
-            kind = "quote"
         else:
             kind = "item" if _ITEM.match(line) else "paragraph"
             j = i + 1
@@ -222,14 +193,12 @@ def markdown_blocks(source):
 
 
 def _starts_block(line):
-    stripped = line.strip()
-    return bool(_ITEM.match(line) or re.match(r"(#{1,6}\s|```|~~~|\$\$|\||>|<details)", stripped)
-                or re.fullmatch(r"(-{3,}|\*{3,}|_{3,})", stripped))
+    return bool(_ITEM.match(line) or re.match(r"(#{1,6}\s|```|~~~|\$\$|\||<details)", line.strip()))
 
 
 def _table_height(lines, width):
     rows = [[c.strip() for c in re.split(r"(?<!\\)\|", ln.strip().strip("|"))]
-            for ln in lines if not re.fullmatch(r"\|?[\s:|-]+\|?", ln.strip())]
+            for ln in lines if not _is_table_rule(ln)]
     if not rows:
         return 0
     ncol = max(len(r) for r in rows)
@@ -252,27 +221,27 @@ def _cell_lines(text, avail):
     return math.ceil(used / max(1.0, avail - WRAP_LOSS / 2))
 
 
-def _block_height(kind, lines, width=CONTENT_WIDTH, attachments=None):
+def _heading_of(line):
+    """(level, text) of a markdown heading line."""
+    text = line.strip()
+    level = len(text) - len(text.lstrip("#"))
+    return min(level, 6), text[level:].strip()
+
+
+def _block_height(kind, lines, width=CONTENT_WIDTH):
     """Height in canvas px of one markdown block (without the gap between blocks)."""
     text = " ".join(ln.strip() for ln in lines)
-    if kind == "blank":
-        return 0
+    maths = MATH_FACTOR if "$" in text else 1
     if kind == "heading":
-        level = len(text) - len(text.lstrip("#"))
-        line, _, char = HEADING[min(level, 6)]
-        return line * _lines(text[level:].strip(), width, char)
-    if kind == "paragraph":
-        image = re.search(r"!\[[^\]]*\]\(attachment:([^)]+)\)", text)
-        if image and attachments and "image/png" in attachments.get(image.group(1), {}):
-            w, h = png_size(attachments[image.group(1)]["image/png"])
-            return h * min(1.0, width / w)
-        return MD_LINE * _lines(text, width) * (MATH_FACTOR if "$" in text else 1)
+        level, words = _heading_of(text)
+        line, _, char = HEADING[level]
+        return line * _lines(words, width, char)
     if kind == "item":
         height = 0
         for item in _split_items(lines):
             indent = 40 + 40 * (len(item[0]) - len(item[0].lstrip())) // 2
             words = _ITEM.sub(r"\3", " ".join(ln.strip() for ln in item), count=1)
-            height += LIST_LINE * _lines(words, width - indent) * (MATH_FACTOR if "$" in words else 1)
+            height += MD_LINE * _lines(words, width - indent) * (MATH_FACTOR if "$" in words else 1)
         return height
     if kind == "table":
         return _table_height(lines, width)
@@ -281,16 +250,7 @@ def _block_height(kind, lines, width=CONTENT_WIDTH, attachments=None):
         return CODE_PAD + CODE_LINE * sum(_lines(ln, width - CODE_PAD, CODE_CHAR) for ln in body)
     if kind == "math":
         return MATH_LINE * max(1, len(lines) - (1 if len(lines) > 1 else 0))
-    if kind == "details":   # closed by default: only its summary shows
-        summary = re.search(r"<summary>(.*?)</summary>", text, re.I)
-        return LIST_LINE * _lines(summary.group(1) if summary else "Details", width)
-    if kind == "quote":
-        inner = "\n".join(re.sub(r"^\s*>\s?", "", ln) for ln in lines)
-        return QUOTE_PAD + _markdown_height(inner, width * QUOTE_WIDTH - QUOTE_PAD, attachments,
-                                            end=BLOCK_GAP)
-    if kind == "rule":
-        return 2
-    return MD_LINE * _lines(text, width)
+    return MD_LINE * _lines(text, width) * maths      # a paragraph (and anything else)
 
 
 def _split_items(lines):
@@ -303,104 +263,45 @@ def _split_items(lines):
     return items
 
 
-def _markdown_height(source, width=CONTENT_WIDTH, attachments=None, end=BLOCK_END):
+def _markdown_height(source, width=CONTENT_WIDTH):
     """Estimated height in canvas pixels of rendered markdown: its blocks, the gaps between
     them, the first block's top margin and the last one's bottom margin."""
     blocks = [(kind, lines) for kind, lines in markdown_blocks(source) if kind != "blank"]
     if not blocks:
         return 0
-    heights = [_block_height(kind, lines, width, attachments) for kind, lines in blocks]
-    first_kind, first_lines = blocks[0]
-    top = BLOCK_TOP
-    if first_kind == "heading":
-        level = len(first_lines[0].strip()) - len(first_lines[0].strip().lstrip("#"))
-        top = HEADING[min(level, 6)][1]
-    return top + sum(heights) + BLOCK_GAP * (len(heights) - 1) + end
-
-
-class _HTMLLines(html.parser.HTMLParser):
-    """Counts the lines an HTML output occupies: table rows, block elements, line breaks."""
-
-    BLOCKS = {"p", "div", "li", "h1", "h2", "h3", "h4", "h5", "h6", "pre", "caption"}
-
-    def __init__(self):
-        super().__init__()
-        self.rows = self.lines = 0
-        self.text_since_block = False
-        self.images = []
-
-    def handle_starttag(self, tag, attrs):
-        if tag == "tr":
-            self.rows += 1
-        elif tag == "br":
-            self.lines += 1
-        elif tag in self.BLOCKS and self.text_since_block:
-            self.lines += 1
-            self.text_since_block = False
-        elif tag == "img":
-            attrs = dict(attrs)
-            src = attrs.get("src", "")
-            if src.startswith("data:image/png;base64,"):
-                self.images.append(png_size(src.split(",", 1)[1]))
-        if tag in ("tr", "table"):
-            self.text_since_block = False
-
-    def handle_data(self, data):
-        if data.strip() and not self.rows:
-            self.text_since_block = True
-        elif data.strip():
-            self.text_since_block = self.text_since_block or False
-
-    def close(self):
-        super().close()
-        if self.text_since_block:
-            self.lines += 1
+    heights = [_block_height(kind, lines, width) for kind, lines in blocks]
+    kind, lines = blocks[0]
+    top = HEADING[_heading_of(lines[0])[0]][1] if kind == "heading" else BLOCK_TOP
+    return top + sum(heights) + BLOCK_GAP * (len(heights) - 1) + BLOCK_END
 
 
 def _html_height(text):
-    parser = _HTMLLines()
-    parser.feed(text)
-    parser.close()
-    images = sum(h * min(1.0, CONTENT_WIDTH / w) for w, h in parser.images)
-    return (parser.rows * (TABLE_LINE + 2 * TABLE_PAD) + parser.lines * MD_LINE + images
-            + (BLOCK_GAP if parser.rows else 0))
+    """An HTML output: its table rows, and a line per paragraph, div, list item or line break."""
+    rows = len(re.findall(r"<tr\b", text, re.I))
+    lines = len(re.findall(r"<(?:p|div|li|br)\b", text, re.I))
+    return rows * (TABLE_LINE + 2 * TABLE_PAD) + max(1, lines) * MD_LINE
 
 
-def _image_height(data, metadata):
-    w, h = png_size(data)
-    meta = (metadata or {}).get("image/png", {}) if isinstance(metadata, dict) else {}
-    if meta.get("width"):
-        w, h = meta["width"], meta.get("height", h * meta["width"] / w)
+def _image_height(png):
+    w, h = png_size(png)
     return IMAGE_PAD + min(IMAGE_MAX, h * IMAGE_WIDTH / w)
 
 
-def _widget_height(model_id, state, depth=0):
-    """Height of a saved widget view: a box adds or maxes its children, an image is its PNG."""
-    model = state.get(model_id)
-    if model is None or depth > 20:
-        return None
+def _widget_height(model_id, state):
+    """Height of a saved widget view: a box adds its children (a row box: the tallest), an image
+    is its PNG, HTML its lines, any other control one row."""
+    model = state[model_id]
     name, values = model.get("model_name", ""), model.get("state", {})
-    children = [c[len("IPY_MODEL_"):] for c in values.get("children", []) if isinstance(c, str)]
-    if name in ("VBoxModel", "BoxModel", "GridBoxModel", "AccordionModel", "TabModel"):
-        parts = [_widget_height(c, state, depth + 1) or 0 for c in children]
-        return sum(parts) if name != "TabModel" else max(parts, default=0) + WIDGET_ROW
+    children = [_widget_height(c[len("IPY_MODEL_"):], state) for c in values.get("children", [])]
+    if name in ("VBoxModel", "BoxModel"):
+        return sum(children)
     if name == "HBoxModel":
-        return max((_widget_height(c, state, depth + 1) or 0 for c in children), default=0)
+        return max(children, default=0)
     if name == "ImageModel":
-        for buf in model.get("buffers", []):
-            if buf.get("path") == ["value"]:
-                try:
-                    w, h = png_size(buf["data"])
-                except ValueError:
-                    return WIDGET_ROW
-                return IMAGE_PAD + min(IMAGE_MAX, h * IMAGE_WIDTH / w)
-        return WIDGET_ROW
-    if name in ("HTMLModel", "HTMLMathModel"):
+        png = [b["data"] for b in model.get("buffers", []) if b.get("path") == ["value"]]
+        return _image_height(png[0]) if png else WIDGET_ROW
+    if name == "HTMLModel":
         return max(WIDGET_ROW, _html_height(values.get("value", "")))
-    if name == "OutputModel":
-        return sum(_output_height(o, state) for o in values.get("outputs", []))
-    if name.endswith("StyleModel") or name == "LayoutModel":
-        return 0
     return WIDGET_ROW
 
 
@@ -410,30 +311,18 @@ def _text_height(text):
     return CODE_PAD + CODE_LINE * sum(_lines(ln, OUT_WIDTH, CODE_CHAR) for ln in lines)
 
 
-_ANSI = re.compile(r"\x1b\[[0-9;]*m")
-
-
-def _output_height(output, widget_state):
-    kind = output.get("output_type")
-    if kind == "stream":
+def _output_height(output, widgets):
+    if output.get("output_type") == "stream":
         return _text_height(_text(output.get("text")))
-    if kind == "error":
-        return _text_height(_ANSI.sub("", "\n".join(output.get("traceback", []))))
     data = output.get("data", {})
-    if "application/vnd.jupyter.widget-view+json" in data:
-        model_id = data["application/vnd.jupyter.widget-view+json"].get("model_id", "")
-        height = _widget_height(model_id, widget_state)
-        if height is not None:
-            return height
+    view = data.get("application/vnd.jupyter.widget-view+json", {})
+    if view.get("model_id") in widgets:
+        return _widget_height(view["model_id"], widgets)
     if "image/png" in data:
-        return _image_height(data["image/png"], output.get("metadata"))
+        return _image_height(data["image/png"])
     if "text/html" in data:
         return _html_height(_text(data["text/html"]))
-    if "text/markdown" in data:
-        return _markdown_height(_text(data["text/markdown"]))
-    if "text/plain" in data:
-        return _text_height(_text(data["text/plain"]))
-    return 0
+    return _text_height(_text(data.get("text/plain")))
 
 
 def widget_state(nb):
@@ -444,12 +333,9 @@ def widget_state(nb):
 def cell_height(cell, widgets=None):
     """Estimated height in canvas pixels of one cell as the deck shows it (see the module doc)."""
     if cell.get("cell_type") == "markdown":
-        return CELL_PAD + MD_SAFETY * _markdown_height(_source(cell), attachments=cell.get("attachments"))
-    if cell.get("cell_type") == "code":
-        height = CELL_PAD + input_height(cell)
-        outputs = [_output_height(o, widgets or {}) for o in cell.get("outputs", [])]
-        return height + sum(outputs) + OUT_GAP * len(outputs)
-    return CELL_PAD + _text_height(_source(cell))
+        return CELL_PAD + MD_SAFETY * _markdown_height(_source(cell))
+    outputs = [_output_height(o, widgets or {}) for o in cell.get("outputs", [])]
+    return CELL_PAD + input_height(cell) + sum(outputs) + OUT_GAP * len(outputs)
 
 
 def input_height(cell):
@@ -749,61 +635,69 @@ def apply_slide_types(path):
 # ---------------------------------------------------------------------------------------------
 # Student copies
 # ---------------------------------------------------------------------------------------------
-def student_copy(nb):
-    """``nb`` without solution cells and their "Worked solution" notes, outputs, execution counts
-    and widget state.  Exercise stubs and self-checks stay."""
-    nb = copy.deepcopy(nb)
-    cells = nb["cells"]
-    keep = []
-    for i, cell in enumerate(cells):
-        if "solution" in _tags(cell) or _is_worked_solution_note(cells, i):
-            continue
-        cell = copy.deepcopy(cell)
-        meta = cell.get("metadata", {})
-        meta.pop("execution", None)
-        if cell["cell_type"] == "code":
-            cell["outputs"], cell["execution_count"] = [], None
-            meta.get("jupyter", {}).pop("outputs_hidden", None)
-        keep.append(cell)
-    nb["cells"] = keep
-    nb.get("metadata", {}).pop("widgets", None)
-    return nb
+def student_exporter():
+    """nbconvert's NotebookExporter with its preprocessors set for a student copy: cells tagged
+    ``solution`` and the "**Worked solution**" notes before them removed, outputs, execution
+    counts and timings cleared, the saved widget state dropped.  Exercise stubs and self-checks
+    stay."""
+    from nbconvert.exporters import NotebookExporter
+    from traitlets.config import Config
+
+    c = Config()
+    for name in ("TagRemovePreprocessor", "RegexRemovePreprocessor", "ClearOutputPreprocessor",
+                 "ClearMetadataPreprocessor"):
+        c[name].enabled = True
+    c.TagRemovePreprocessor.remove_cell_tags = {"solution"}
+    c.RegexRemovePreprocessor.patterns = [r"\*\*Worked solution\*\*"]
+    c.ClearOutputPreprocessor.remove_metadata_fields = {"collapsed", "scrolled", "execution"}
+    c.ClearMetadataPreprocessor.clear_cell_metadata = False      # keep tags and slide types
+    c.ClearMetadataPreprocessor.preserve_nb_metadata_mask = {"kernelspec", "language_info"}
+    return NotebookExporter(config=c)
 
 
 _REPO_FILE = re.compile(r"""["']\.\./([\w./-]+)["']""")
 
+_STUDENT_README = """# binrnn: student copies
+
+The notebooks of the series (in `notebooks/`) with the worked solutions taken out and the outputs
+cleared, and the data files they open.  Run each one top to bottom (*Run > Run All Cells*), then
+fill in the exercise cells at the end; the self-check under each exercise says when your answer is
+right.  They need the `binrnn_helpers` package: `pip install -e .` in the binrnn repository (or
+`make lab` there, then open these files).
+"""
+
 
 def write_student_copies(out_dir, notebooks):
-    """Student copies into ``out_dir/notebooks/``, laid out like the repository so that the
-    files a notebook opens by a path such as ``"../tests/data/x.txt"`` are copied to the same
-    place under ``out_dir`` (a notebook's data travels with it).  Returns the notebook paths."""
-    out_dir = pathlib.Path(out_dir)
+    """Student copies into ``out_dir/notebooks/``, laid out like the repository so that a file a
+    notebook opens by a path such as ``"../tests/data/x.txt"`` is copied to the same place under
+    ``out_dir``.  Refuses an ``out_dir`` that would put anything into a source notebook's folder.
+    Returns the paths written."""
+    out_dir = pathlib.Path(out_dir).resolve()
     target_dir = out_dir / "notebooks"
+    paths = [pathlib.Path(p).resolve() for p in notebooks]
+    for folder in {p.parent for p in paths}:
+        if folder == target_dir or folder in (out_dir, *out_dir.parents):
+            raise SystemExit(f"student: {out_dir} would write into {folder}, where the source "
+                             "notebooks are; choose another output folder")
+    import nbformat
+
+    exporter = student_exporter()
     target_dir.mkdir(parents=True, exist_ok=True)
     written = []
-    for path in notebooks:
-        path = pathlib.Path(path)
-        student = student_copy(read_notebook(path))
+    for path in paths:
+        body, _ = exporter.from_filename(str(path))
         target = target_dir / path.name
-        target.write_text(notebook_text(student), encoding="utf-8")
+        target.write_text(body, encoding="utf-8")
         written.append(target)
-        for cell in student["cells"]:
-            for rel in _REPO_FILE.findall(_source(cell)):
-                source = (path.parent / ".." / rel).resolve()
-                if source.is_file():
-                    (out_dir / rel).parent.mkdir(parents=True, exist_ok=True)
-                    shutil.copy2(source, out_dir / rel)
-                else:
-                    print(f"warning: {path.name} opens ../{rel}, which does not exist",
-                          file=sys.stderr)
-    (out_dir / "README.md").write_text(
-        "# binrnn: student copies\n\n"
-        "The notebooks of the series (in `notebooks/`) with the worked solutions taken out and the\n"
-        "outputs cleared, and the data files they open.  Run each one top to bottom (*Run > Run All\n"
-        "Cells*), then fill in the exercise cells at the end; the self-check under each exercise says\n"
-        "when your answer is right.\n\n"
-        "They need the `binrnn_helpers` package: `pip install -e .` in the binrnn repository (or\n"
-        "`make lab` there, then open these files).\n", encoding="utf-8")
+        sources = "\n".join(cell.source for cell in nbformat.reads(body, as_version=4).cells)
+        for rel in sorted(set(_REPO_FILE.findall(sources))):
+            source = path.parent.parent / rel
+            if source.is_file():
+                (out_dir / rel).parent.mkdir(parents=True, exist_ok=True)
+                shutil.copy2(source, out_dir / rel)
+            else:
+                print(f"warning: {path.name} opens ../{rel}, which does not exist", file=sys.stderr)
+    (out_dir / "README.md").write_text(_STUDENT_README, encoding="utf-8")
     return written
 
 
@@ -935,13 +829,13 @@ def build_slides(notebooks, out_dir=SLIDES_DIR):
     """One deck per notebook into ``out_dir``; returns the deck paths."""
     out_dir = pathlib.Path(out_dir)
     out_dir.mkdir(parents=True, exist_ok=True)
+    import nbformat
+
     bundle_assets(out_dir)
     exporter = slides_exporter()
     decks = []
     for path in notebooks:
         path = pathlib.Path(path)
-        import nbformat
-
         nb = nbformat.reads(json.dumps(deck_notebook(read_notebook(path))), as_version=4)
         body, _ = exporter.from_notebook_node(nb, resources={"metadata": {"name": path.stem}})
         remote = network_references(body)
@@ -967,7 +861,7 @@ def default_notebooks():
 
 
 def main(argv=None):
-    parser = argparse.ArgumentParser(prog="python -m binrnn_helpers.classroom",
+    parser = argparse.ArgumentParser(prog="python tools/classroom.py",
                                      description=__doc__.split("\n\n")[0])
     sub = parser.add_subparsers(dest="command", required=True)
     p = sub.add_parser("assign-slides", help="set slide metadata by the rules (idempotent)")

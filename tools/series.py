@@ -1,11 +1,13 @@
-"""The notebook series: its files, titles, and the links between them.
+"""The notebook series: its files and titles, and the Binder links and navigation between them.
 
-The Binder repository slug lives here and nowhere else; README badges and every notebook's
-header are generated from it (``header_markdown``), and tests check they agree.
+The Binder repository slug lives here and nowhere else.  tests/test_binder_links.py checks that
+every Binder link in the README and the notebooks is the one ``binder_url`` makes, and that every
+notebook opens with the header ``header_markdown`` makes for it (paste it from
+``python tools/series.py`` after adding or renaming a notebook).
 """
 import urllib.parse
 
-#: GitHub "owner/name" that Binder builds from; change it here (and re-run ``make badges``).
+#: GitHub "owner/name" that Binder builds from (a fork changes it here, then the links the test names).
 BINDER_SLUG = "binrnn/binrnn"
 BINDER_REF = "HEAD"
 
@@ -38,3 +40,9 @@ def header_markdown(notebook):
     prev = f"[< {NOTEBOOKS[i - 1][1]}]({names[i - 1]})" if i > 0 else "< (this is the first)"
     nxt = f"[{NOTEBOOKS[i + 1][1]} >]({names[i + 1]})" if i + 1 < len(names) else "(this is the last) >"
     return f"{prev} | [Contents](00_start_here.ipynb#Contents) | {nxt}\n\n{binder_badge(notebook)}"
+
+
+if __name__ == "__main__":
+    print(f"README badge:\n{binder_badge(NOTEBOOKS[0][0])}\n")
+    for name, title in NOTEBOOKS:
+        print(f"{name}:\n# {title}\n\n{header_markdown(name)}\n")
