@@ -251,6 +251,8 @@ def _fixed_check_sums(bit_order):
 
 
 def _read_only(arrays):
+    """Contiguous read-only copies (a reversed view would make every minibatch draw slow)."""
+    arrays = tuple(np.ascontiguousarray(a) for a in arrays)
     for a in arrays:
         a.flags.writeable = False
     return arrays

@@ -189,7 +189,7 @@ def backward_steps(params, trace, targets, cross_entropy=False):
         delta_o = (o - y)[:, :, None]                              # (T, N, 1)
     else:
         delta_o = ((o - y) * (o * (1 - o)))[:, :, None]            # sigmoid'(z_o) = o (1 - o)
-    from_output = delta_o @ V.T                # (T, N, H): back from each step's output through V
+    from_output = delta_o * V.T                # (T, N, H): back from each output through V
     slope = h * (1 - h)                        # (T+1, N, H): sigmoid'(z_h), from the outputs h
     delta_later = np.zeros_like(h[0])          # no error comes from after the last step
     for t in reversed(range(len(o))):

@@ -1,7 +1,8 @@
-"""Tests of binrnn_helpers.show_backprop: the backward-pass helpers, figures and widget frame.
+"""Tests of binrnn_helpers.show_backprop: the step-by-step backward pass, the references, and
+what each figure and every state of the widget frame shows.
 
-Every expected value is computed here independently: by a plain per-example backward loop written
-below, by central finite differences of the loss, or by bh.backward.
+Expected values come from a plain per-unit backward loop written below (on conftest's plain_run),
+from central finite differences of the loss, or from bh.backward.
 """
 import matplotlib
 
@@ -13,6 +14,7 @@ import pytest  # noqa: E402
 
 import binrnn_helpers as bh  # noqa: E402
 from binrnn_helpers import show_backprop as sb  # noqa: E402
+from conftest import plain_run  # noqa: E402
 
 
 @pytest.fixture(autouse=True)
@@ -25,39 +27,39 @@ def sums(a, b, width=8):
     return bh.addition_batch(np.array(a), np.array(b), width)
 
 
-def plain_backward(params, a, b):
-    """One example, written as plainly as possible (per-unit loops for the recursion).
+def bits(a, b, T=8):
+    """x (T, 2) and y (T,) of a + b by shifting, LSB first."""
+    return (np.array([[(a >> t) & 1, (b >> t) & 1] for t in range(T)], dtype=float),
+            np.array([((a + b) >> t) & 1 for t in range(T)]))
 
-    Returns delta_out (T,), delta_h (T, H), via_W (T, H), via_V (T, H), running dU, dW, dV
-    after processing steps T-1..t (lists indexed by t), outputs (T,), targets (T,).
+
+def plain_backward(params, a, b):
+    """The backward pass of one sum, per unit, written apart from the package.
+
+    Returns delta_out (T,), delta_h, via_W, via_V (T, H), the running dU, dW, dV after
+    processing steps T-1..t (lists indexed by t), outputs (T,), targets (T,).
     """
     T, H = 8, params.hidden_size
-    xs = [np.array([(a >> t) & 1, (b >> t) & 1], dtype=float) for t in range(T)]
-    ys = [((a + b) >> t) & 1 for t in range(T)]
-    hs = [np.zeros(H)]
-    os_ = []
-    for t in range(T):
-        hs.append(1 / (1 + np.exp(-(xs[t] @ params.U + hs[-1] @ params.W))))
-        os_.append(float(1 / (1 + np.exp(-(hs[-1] @ params.V[:, 0])))))
-    d_out = np.zeros(T)
+    x, y = bits(a, b, T)
+    hidden, o = plain_run(params, a, b, T)
+    h = np.vstack([np.zeros(H), hidden])                 # h[t + 1] is the state after step t
+    d_out = (o - y) * o * (1 - o)
     d_h, via_W, via_V = np.zeros((T, H)), np.zeros((T, H)), np.zeros((T, H))
     dU, dW, dV = [None] * T, [None] * T, [None] * T
     gU, gW, gV = np.zeros((2, H)), np.zeros((H, H)), np.zeros((H, 1))
     nxt = np.zeros(H)
     for t in range(T - 1, -1, -1):
-        o, h = os_[t], hs[t + 1]
-        d_out[t] = (o - ys[t]) * o * (1 - o)
+        slope = h[t + 1] * (1 - h[t + 1])
         for i in range(H):
-            later = sum(nxt[j] * params.W[i, j] for j in range(H))
-            via_W[t, i] = later * h[i] * (1 - h[i])
-            via_V[t, i] = d_out[t] * params.V[i, 0] * h[i] * (1 - h[i])
-            d_h[t, i] = via_W[t, i] + via_V[t, i]
-        gV = gV + np.outer(h, [d_out[t]])
-        gW = gW + np.outer(hs[t], d_h[t])
-        gU = gU + np.outer(xs[t], d_h[t])
+            via_W[t, i] = sum(nxt[j] * params.W[i, j] for j in range(H)) * slope[i]
+            via_V[t, i] = d_out[t] * params.V[i, 0] * slope[i]
+        d_h[t] = via_W[t] + via_V[t]
+        gV = gV + np.outer(h[t + 1], [d_out[t]])
+        gW = gW + np.outer(h[t], d_h[t])
+        gU = gU + np.outer(x[t], d_h[t])
         dU[t], dW[t], dV[t] = gU, gW, gV
         nxt = d_h[t]
-    return d_out, d_h, via_W, via_V, dU, dW, dV, np.array(os_), np.array(ys)
+    return d_out, d_h, via_W, via_V, dU, dW, dV, o, y
 
 
 def fd_hidden_deltas(params, inputs, targets, eps=1e-6):
@@ -89,19 +91,18 @@ def fd_hidden_deltas(params, inputs, targets, eps=1e-6):
 # ---------------------------------------------------------------------------------------------
 @pytest.mark.parametrize("seed,a,b", [(0, [9], [60]), (1, [1, 2, 100, 127, 64], [3, 77, 27, 0, 63]),
                                       (5, [127], [127])])
-def test_backward_steps_full_gradients_equal_bh_backward(seed, a, b):
+def test_backward_steps_records_what_bh_backward_computes(seed, a, b):
     params = bh.init_params(16, seed=seed)
     x, y = sums(a, b)
     trace = bh.forward(params, x)
     st = sb.backward_steps(params, trace, y)
-    g = bh.backward(params, trace, y)
-    np.testing.assert_allclose(st.dU_so_far[0], g.U, rtol=1e-12, atol=1e-15)
-    np.testing.assert_allclose(st.dW_so_far[0], g.W, rtol=1e-12, atol=1e-15)
-    np.testing.assert_allclose(st.dV_so_far[0], g.V, rtol=1e-12, atol=1e-15)
-    T, N, H = 8, len(a), 16
-    assert st.delta_out.shape == (T, N) and st.delta_h.shape == (T, N, H)
-    assert st.dU_so_far.shape == (T, 2, H) and st.dW_so_far.shape == (T, H, H)
-    assert st.dV_so_far.shape == (T, H, 1)
+    for t, delta_o, delta_h in bh.backward_steps(params, trace, y):      # step by step
+        assert np.array_equal(st.delta_out[t], delta_o[:, 0])
+        assert np.array_equal(st.delta_h[t], delta_h)
+    grads = bh.backward(params, trace, y)                                # and in total, same order
+    for name in ("U", "W", "V"):
+        assert np.array_equal(getattr(st, f"d{name}_so_far")[0], getattr(grads, name))
+    np.testing.assert_allclose(st.via_W + st.via_V, st.delta_h, rtol=1e-12, atol=1e-17)
 
 
 def test_backward_steps_matches_a_plain_loop_step_by_step():
@@ -135,8 +136,7 @@ def test_complex_step_hidden_deltas_agree_with_central_differences():
     cs = sb.complex_step_hidden_deltas(params, x, y)
     assert cs.shape == (8, 2, 16)
     np.testing.assert_allclose(cs, fd_hidden_deltas(params, x, y), rtol=1e-5, atol=1e-10)
-    # and it works on other lengths and hidden sizes
-    small = bh.init_params(3, seed=1)
+    small = bh.init_params(3, seed=1)                    # other lengths and hidden sizes
     x3, y3 = sums([1, 2], [2, 1], width=3)
     np.testing.assert_allclose(sb.complex_step_hidden_deltas(small, x3, y3),
                                fd_hidden_deltas(small, x3, y3), rtol=1e-5, atol=1e-10)
@@ -191,34 +191,30 @@ def test_reach_back_fades_over_long_sequences():
 
 
 # ---------------------------------------------------------------------------------------------
-# static figures
+# static figures: what each one draws
 # ---------------------------------------------------------------------------------------------
-def _labelled(ax):
-    return ax.get_title() and ax.get_xlabel() and ax.get_ylabel()
-
-
 def test_plot_loss_and_error_draws_both_counts():
     params = bh.init_params(16, seed=0)
-    x, y = sums([9], [60])
-    o = bh.forward(params, x).output[:, 0]
-    fig = sb.plot_loss_and_error(o, y[:, 0])
+    _, o = plain_run(params, 9, 60, 8)
+    y = bits(9, 60)[1]
+    fig = sb.plot_loss_and_error(o, y)
     left, right = fig.axes
-    assert _labelled(left) and _labelled(right)
+    gap = np.abs(y - o)
     heights = [p.get_height() for p in left.patches]
-    gap = np.abs(y[:, 0] - o)
-    np.testing.assert_allclose(heights[:8], gap)
-    np.testing.assert_allclose(heights[8:], 0.5 * gap ** 2)
-    labels = [t.get_text() for t in left.get_legend().get_texts()]
-    assert "3.4564" in labels[0] and f"{0.5 * np.sum(gap ** 2):.4f}" in labels[1]
+    np.testing.assert_allclose(heights[:8], gap, rtol=1e-12)
+    np.testing.assert_allclose(heights[8:], 0.5 * gap ** 2, rtol=1e-12)
+    totals = [t.get_text() for t in left.get_legend().get_texts()]
+    assert "3.4564" in totals[0] and f"{0.5 * np.sum(gap ** 2):.4f}" in totals[1]   # the post's E
     markers = [ln for ln in right.lines if ln.get_linestyle() == "None"]
-    np.testing.assert_allclose(markers[1].get_ydata(), 0.5 * gap ** 2)
+    np.testing.assert_allclose(markers[0].get_ydata(), gap, rtol=1e-12)
+    np.testing.assert_allclose(markers[1].get_ydata(), 0.5 * gap ** 2, rtol=1e-12)
 
 
 def test_plot_difference_errors_draws_the_given_errors():
     eps = np.array([1e-2, 1e-4, 1e-6])
     fig = sb.plot_difference_errors(eps, [1e-3, 1e-5, 0.0], [1e-7, 1e-11, 1e-10])
     (ax,) = fig.axes
-    assert _labelled(ax) and ax.get_xscale() == "log" and ax.get_yscale() == "log"
+    assert ax.get_xscale() == "log" and ax.get_yscale() == "log"
     np.testing.assert_allclose(ax.lines[0].get_ydata(), [1e-3, 1e-5, 1e-18])   # 0 shown at the floor
     np.testing.assert_allclose(ax.lines[1].get_ydata(), [1e-7, 1e-11, 1e-10])
     np.testing.assert_allclose(ax.lines[1].get_xdata(), eps)
@@ -231,16 +227,12 @@ def test_plot_backward_overview_shows_the_deltas():
     d_out, d_h, via_W, via_V, *_ = plain_backward(params, 9, 60)
     np.testing.assert_allclose([p.get_height() for p in ax_o.patches], d_out, rtol=1e-10)
     np.testing.assert_allclose(ax_h.images[0].get_array(), d_h.T, rtol=1e-10, atol=1e-16)
+    assert ax_h.images[0].get_clim() == pytest.approx((-np.abs(d_h).max(), np.abs(d_h).max()),
+                                                      rel=1e-10)    # white is 0
     np.testing.assert_allclose(ax_n.lines[0].get_ydata(), np.linalg.norm(d_h, axis=1), rtol=1e-10)
     np.testing.assert_allclose(ax_n.lines[1].get_ydata(), np.linalg.norm(via_W, axis=1),
                                rtol=1e-10, atol=1e-16)
     np.testing.assert_allclose(ax_n.lines[2].get_ydata(), np.linalg.norm(via_V, axis=1), rtol=1e-10)
-    assert "9 + 60 = 69" in ax_o.get_title()
-    assert ax_o.get_ylabel() and ax_h.get_ylabel() and ax_h.get_title()
-    assert _labelled(ax_n)
-    (cbar,) = ax_h.child_axes                                   # the colour bar says what colour means
-    assert cbar.get_ylabel() == "δh_t[i]" and cbar.get_ylim() == pytest.approx(
-        (-np.abs(d_h).max(), np.abs(d_h).max()), rel=1e-10)
 
 
 def test_plot_reach_back_one_panel_per_length():
@@ -249,32 +241,29 @@ def test_plot_reach_back_one_panel_per_length():
     fig = sb.plot_reach_back(data)
     assert len(fig.axes) == 2
     for ax, T in zip(fig.axes, (8, 16)):
-        assert _labelled(ax) and ax.get_yscale() == "log" and str(T) in ax.get_title()
+        assert ax.get_yscale() == "log" and list(ax.lines[0].get_xdata()) == list(range(T))
     np.testing.assert_allclose(fig.axes[0].lines[0].get_ydata(), 0.5 ** np.arange(8))
+    np.testing.assert_allclose(fig.axes[1].lines[0].get_ydata(), 0.4 ** np.arange(16))
     two = fig.axes[0].lines[1].get_ydata()
     assert np.isnan(two[2]) and two[1] == 0.2           # a zero cannot be drawn on a log axis
+    np.testing.assert_allclose(fig.axes[0].lines[2].get_ydata(), 0.5 ** np.arange(8))  # halving
 
 
 # ---------------------------------------------------------------------------------------------
 # the widget frame
 # ---------------------------------------------------------------------------------------------
 def test_every_frame_state_shows_the_backward_pass_so_far():
-    (name, frame, states), = sb.example_frames()
-    assert name == "BackwardStepFrame" and sorted(states) == [(t,) for t in range(8)]
-    assert states[0] == (7,) and states[-1] == (0,)      # the slider runs backward in time
+    frame = sb.BackwardStepFrame(bh.init_params(16, seed=0), 9, 60)
     d_out, d_h, via_W, via_V, dU, dW, dV, outs, ys = plain_backward(bh.init_params(16, seed=0), 9, 60)
-    vermillion = matplotlib.colors.to_rgba(bh.style.COLORS["vermillion"])
-    blue = matplotlib.colors.to_rgba(bh.style.COLORS["blue"])
-    for (t,) in states:
+    for t in range(7, -1, -1):                             # the slider runs backward in time
         text = frame.update(t)
         np.testing.assert_allclose([p.get_height() for p in frame.out_bars], d_out, rtol=1e-10)
-        colours = [p.get_facecolor() for p in frame.out_bars]
-        assert colours[t] == vermillion
-        assert all(colours[s] == blue for s in range(t + 1, 8))
-        assert all(colours[s] not in (blue, vermillion) for s in range(t))
+        colours = [tuple(p.get_facecolor()) for p in frame.out_bars]
+        processed, current, waiting = set(colours[t + 1:]), colours[t], set(colours[:t])
+        assert len(processed) <= 1 and len(waiting) <= 1        # three groups, told apart
+        assert current not in processed | waiting and not processed & waiting
         shown = np.asarray(frame.heat.get_array(), dtype=float)
-        assert shown.shape == (16, 8)
-        assert np.all(np.isnan(shown[:, :t]))
+        assert shown.shape == (16, 8) and np.all(np.isnan(shown[:, :t]))
         np.testing.assert_allclose(shown[:, t:], d_h[t:].T, rtol=1e-10, atol=1e-16)
         assert frame.cursor.get_x() == t - 0.5
         np.testing.assert_allclose([p.get_width() for p in frame.bars_W], via_W[t], rtol=1e-10, atol=1e-16)
@@ -285,31 +274,30 @@ def test_every_frame_state_shows_the_backward_pass_so_far():
         np.testing.assert_allclose([p.get_height() for p in frame.norm_bars], norms, rtol=1e-10)
         assert f"<b>t = {t}</b>" in text and f"target y = {ys[t]}" in text
         assert f"output o = {outs[t]:.3f}" in text and f"δo = {d_out[t]:+.4f}" in text
-        assert f"‖dW‖ = {norms[1]:.4f}" in text
-        png = bh.widgets.figure_png(frame.fig)
-        assert png[:8] == b"\x89PNG\r\n\x1a\n"
+        assert f"‖δh_t‖ = {np.linalg.norm(d_h[t]):.4f}" in text
+        assert f"via W: {np.linalg.norm(via_W[t]):.4f}" in text
+        for name, value in zip(("dU", "dW", "dV"), norms):
+            assert f"‖{name}‖ = {value:.4f}" in text
 
 
-def test_frame_is_laid_out_once_and_draws_only_what_changes():
+def test_frame_draws_only_what_changes_over_a_baked_background():
     frame = sb.BackwardStepFrame(bh.init_params(16, seed=3), 100, 27, label="another network")
     fig = frame.fig
     assert fig.get_layout_engine() is None
     live = {id(a) for a in [*frame.out_bars, frame.zero_out, frame.heat, frame.cursor,
                             *frame.bars_W, *frame.bars_V, frame.total_dots, frame.zero_split,
                             frame.img_dW, *frame.norm_bars]}
-    background = [ax for ax in fig.axes if ax.get_zorder() == -100]
-    assert len(background) == 1
-    image = background[0].images[0].get_array()
-    assert image.shape[:2] == (round(fig.get_figheight() * fig.dpi), round(fig.get_figwidth() * fig.dpi))
     for ax in fig.axes:
-        if ax is background[0]:
-            continue
         for child in ax.get_children():
-            assert child.get_visible() == (id(child) in live)
-    assert frame.update(0) != frame.update(7)
-    one = bh.widgets.figure_png(fig)
+            if child is not ax.patch:
+                assert child.get_visible() == (id(child) in live)
+    (background,) = fig.images
+    assert background.get_array().shape[:2] == (440, 800)           # the figure at PNG_DPI
+    assert background.get_array()[..., :3].std() > 20               # axes, labels: not blank
+    frame.update(7)
+    before = bh.widgets.figure_png(fig)
     frame.update(3)
-    assert bh.widgets.figure_png(fig) != one
+    assert bh.widgets.figure_png(fig) != before
 
 
 def test_frame_rejects_bad_arguments():
@@ -339,25 +327,21 @@ def test_helpers_reject_bad_arguments():
         sb.backward_steps(params, x, y)
     with pytest.raises(ValueError, match="targets"):
         sb.backward_steps(params, trace, y[:4])
-    with pytest.raises(ValueError, match="trace.hidden"):
+    with pytest.raises(ValueError, match="hidden units"):
         sb.backward_steps(bh.init_params(4, seed=0), trace, y)
-    with pytest.raises(ValueError, match="same shape"):
-        sb.complex_step_output_delta([0.5, 0.5], [1.0])
     with pytest.raises(ValueError, match="o must"):
         sb.complex_step_output_delta([0.0, 1.0], [1.0, 0.0])
     with pytest.raises(ValueError, match="inputs"):
         sb.complex_step_hidden_deltas(params, x[:, :, :1], y)
     with pytest.raises(ValueError, match="inputs"):
         sb.reach_back(params, np.zeros((8, 2)))
-    with pytest.raises(TypeError, match="norms_by_length"):
-        sb.plot_reach_back({})
     with pytest.raises(ValueError, match="shape"):
         sb.plot_reach_back({8: {"x": np.ones(7)}})
-    with pytest.raises(ValueError, match="central_error"):
+    with pytest.raises(ValueError, match="same first dimension"):
         sb.plot_difference_errors([1e-1, 1e-2], [1.0, 2.0], [1.0])
-    with pytest.raises(ValueError, match="eps"):
+    with pytest.raises(ValueError, match="eps must hold positive"):
         sb.plot_difference_errors([1e-1, -1e-2], [1.0, 2.0], [1.0, 1.0])
-    with pytest.raises(ValueError, match="o must be"):
+    with pytest.raises(ValueError, match="o and y must"):
         sb.plot_loss_and_error(np.ones((2, 2)), np.ones((2, 2)))
-    with pytest.raises(ValueError, match="y must"):
+    with pytest.raises(ValueError, match="o and y must"):
         sb.plot_loss_and_error([0.5, 0.5], [1.0])

@@ -9,6 +9,7 @@ matplotlib.use("Agg")
 import matplotlib.pyplot as plt  # noqa: E402
 import numpy as np  # noqa: E402
 import pytest  # noqa: E402
+from matplotlib.patches import FancyArrowPatch  # noqa: E402
 
 import binrnn_helpers as bh  # noqa: E402
 from binrnn_helpers import analysis as an, show_learned as sl  # noqa: E402
@@ -16,43 +17,31 @@ from binrnn_helpers import analysis as an, show_learned as sl  # noqa: E402
 RESULTS = pathlib.Path(__file__).parent.parent / "benchmarks" / "results" / "where_it_breaks.json"
 
 
-@pytest.fixture(scope="module")
-def net():
-    params, history = bh.train_fast(seed=0)
-    assert history.converged
-    return params
-
-
-def labelled(ax):
-    return ax.get_title() and ax.get_xlabel() and ax.get_ylabel()
-
-
-def test_plot_carry_units(net):
-    probe = bh.carry_probe(net)
-    hidden, carry = an.hidden_and_carry(net)
+def test_plot_carry_units(trained):
+    probe = bh.carry_probe(trained)
+    hidden, carry = an.hidden_and_carry(trained)
     fig = sl.plot_carry_units(probe, hidden, carry)
     ax1, ax2 = fig.axes
-    assert labelled(ax1) and labelled(ax2)
     heights = [p.get_height() for p in ax1.patches]
     np.testing.assert_allclose(heights, np.sort(probe.correlations)[::-1])
     assert [t.get_text() for t in ax1.get_xticklabels()] == [str(j) for j in np.argsort(probe.correlations)[::-1]]
-    assert str(probe.best_unit) in ax2.get_xlabel()
     assert ax2.lines[0].get_xdata()[0] == pytest.approx(probe.best_threshold)
+    best = hidden[..., probe.best_unit]                 # the histograms count the best unit's samples
+    for histogram, value in zip(ax2.patches, (0, 1)):
+        counts, _ = np.histogram(best[carry == value], bins=np.linspace(0, 1, 51))
+        steps = histogram.get_xy()[:, 1]                # the outline's heights
+        assert steps.max() == counts.max() and set(counts) <= set(steps)
     plt.close(fig)
-    with pytest.raises(TypeError, match="probe"):
-        sl.plot_carry_units("probe", hidden, carry)
-    with pytest.raises(ValueError, match="hidden"):
-        sl.plot_carry_units(probe, hidden[0], carry)
 
 
-def test_plot_state_pca(net):
-    hidden, carry = an.hidden_and_carry(net)
+def test_plot_state_pca(trained):
+    hidden, carry = an.hidden_and_carry(trained)
     _, y = bh.addition_batch(*bh.all_pairs(8))
     proj, explained, _, _ = an.pca(hidden.reshape(-1, 16))
     c, s = carry.ravel(), y.ravel().astype(int)
     fig = sl.plot_state_pca(proj, c, s, explained)
     ax = fig.axes[0]
-    assert labelled(ax) and f"{explained[0]:.0%}" in ax.get_xlabel()
+    assert f"{explained[0]:.0%}" in ax.get_xlabel() and f"{explained[1]:.0%}" in ax.get_ylabel()
     assert len(ax.collections) == 4
     for g, coll in enumerate(ax.collections):    # each group's points are that group's projections
         m = (c == g >> 1) & (s == (g & 1))
@@ -60,8 +49,6 @@ def test_plot_state_pca(net):
         np.testing.assert_allclose(coll.get_offsets(), expected)
         assert f"{m.sum():,} samples" in ax.get_legend().get_texts()[g].get_text()
     plt.close(fig)
-    with pytest.raises(ValueError, match="projected"):
-        sl.plot_state_pca(proj[:, :1], c, s, explained)
 
 
 def test_draw_automaton():
@@ -69,50 +56,58 @@ def test_draw_automaton():
     fig = sl.draw_automaton(adder, names=["carry 0", "carry 1"])
     ax = fig.axes[0]
     texts = [t.get_text() for t in ax.texts]
-    assert "carry 0" in texts and "carry 1" in texts and ax.get_title()
+    assert "carry 0" in texts and "carry 1" in texts
+    pairs = {(s, int(adder.transitions[s, i])) for s in range(2) for i in range(4)}
+    assert len([p for p in ax.patches if isinstance(p, FancyArrowPatch)]) == len(pairs)   # one arrow each
     labels = " ".join(texts)
     for s in range(2):          # every transition's label "ab/out" is drawn
         for i in range(4):
             assert f"{i >> 1}{i & 1}/{adder.outputs[s, i]}" in labels
     assert "11/0" in texts and "00/1" in texts                  # the two arrows between the states
     plt.close(fig)
-    with pytest.raises(TypeError, match="automaton"):
-        sl.draw_automaton(None)
     with pytest.raises(ValueError, match="names"):
         sl.draw_automaton(adder, names=["one"])
+    three = bh.Automaton(transitions=np.zeros((3, 4), int), outputs=np.zeros((3, 4), np.uint8), start=0)
+    with pytest.raises(ValueError, match="at most 2 states"):
+        sl.draw_automaton(three)
 
 
 def test_results_figures():
     results = sl.load_results(RESULTS)
     fig = sl.plot_where_it_breaks(results)
     for ax, key in zip(fig.axes, ("hidden_size", "learning_rate")):
-        assert labelled(ax)
         rows = results["summary"][key]
         np.testing.assert_allclose(ax.lines[0].get_ydata(), [r["converged"] / r["runs"] for r in rows])
         np.testing.assert_allclose(ax.lines[0].get_xdata(), [r[key] for r in rows])
+        np.testing.assert_allclose(ax.lines[1].get_ydata(), [r["median_accuracy"] for r in rows])
     plt.close(fig)
     fig = sl.plot_loss_curves(results["curves"])
     ax = fig.axes[0]
-    assert labelled(ax) and len(ax.lines) == len(results["curves"])
+    assert len(ax.lines) == len(results["curves"])
     for line, cv in zip(ax.lines, results["curves"]):
+        np.testing.assert_array_equal(line.get_xdata(), cv["steps"])
         np.testing.assert_allclose(line.get_ydata(), cv["loss"])
     plt.close(fig)
-    with pytest.raises(TypeError, match="path"):
-        sl.load_results(3)
-    with pytest.raises(ValueError, match="curves"):
-        sl.plot_loss_curves([])
 
 
-def test_load_results_refuses_incomplete(tmp_path):
-    p = tmp_path / "r.json"
-    p.write_text(json.dumps({"summary": {}}))
-    with pytest.raises(ValueError, match="runs"):
+@pytest.mark.parametrize("change, message", [
+    (lambda r: r["curves"][2].pop("loss"), "no 'loss' for curves.loss"),
+    (lambda r: r["summary"]["hidden_size"][0].pop("converged"), "no 'converged' for summary.hidden_size.converged"),
+    (lambda r: r["runs"].update(hidden_size=[]), "no 'hidden_size' for runs.hidden_size.hidden_size"),
+    (lambda r: r.pop("seeds"), "no 'seeds' for seeds"),
+])
+def test_load_results_refuses_incomplete(tmp_path, change, message):
+    results = json.loads(RESULTS.read_text(encoding="utf-8"))
+    change(results)
+    p = tmp_path / "where_it_breaks.json"
+    p.write_text(json.dumps(results))
+    with pytest.raises(ValueError, match=f"{message}.*re-run benchmarks/where_it_breaks.py"):
         sl.load_results(p)
 
 
 def test_load_long_sums_reads_the_benchmark_and_refuses_incomplete(tmp_path):
-    results = sl.load_long_sums(RESULTS.parent / "long_sums.json")
-    assert results["profiles"][0]["profile"] == "native" and results["tests"]["62"]["sums"] == 2000
+    path = RESULTS.parent / "long_sums.json"
+    assert sl.load_long_sums(path) == json.loads(path.read_text(encoding="utf-8"))
     good = {"date": "d", "tests": {}, "train_fast_same_steps_between_profiles": True,
             "train_fast_max_difference_between_profiles": 0.0,
             "profiles": [{"profile": "native", "failing_seeds": [], "worst_accuracy_62": 1.0,
@@ -128,8 +123,9 @@ def test_load_long_sums_reads_the_benchmark_and_refuses_incomplete(tmp_path):
 
 
 def test_retrain_frame_every_state():
-    (name, frame, states), = sl.example_frames()
-    assert name == "retrain" and len(states) >= 3
+    frame, lr = sl.RetrainFrame(), bh.fast.LEARNING_RATE
+    states = [(16, lr, 0, "lsb_first"), (4, lr, 0, "lsb_first"), (16, lr, 0, "msb_first"),
+              (16, 10.0, 0, "lsb_first"), (8, lr, 1, "lsb_first")]
     for state in states:
         text = frame.update(*state)
         h, lr, seed, order = state
