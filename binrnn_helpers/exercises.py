@@ -5,7 +5,7 @@ import numpy as np
 
 def compare(name, ours, reference, rtol=1e-7, atol=1e-12):
     """Print one line: does ``ours`` equal ``reference`` exactly, approximately (``np.allclose``
-    with rtol, atol), and by how much at most?  Returns True when they agree approximately.
+    with rtol, atol), and by how much at most?
 
     A difference below 1e-9 is shown as "< 1e-9": its digits are rounding noise, which differs
     from one computer to the next.
@@ -13,14 +13,13 @@ def compare(name, ours, reference, rtol=1e-7, atol=1e-12):
     ours, reference = np.asarray(ours), np.asarray(reference)
     if ours.shape != reference.shape:
         print(f"{name:<12} shapes differ: {ours.shape} and {reference.shape}")
-        return False
+        return
     exact = bool(np.array_equal(ours, reference))
     approx = bool(np.allclose(ours, reference, rtol=rtol, atol=atol))
     diff = float(np.max(np.abs(ours.astype(float) - reference.astype(float)))) if ours.size else 0.0
     shown = "0" if diff == 0 else "< 1e-9" if diff < 1e-9 else f"{diff:.1e}"
     print(f"{name:<12} {str(ours.shape):10} | exact: {exact!s:<5} | approx: {approx!s:<5} | "
           f"max difference: {shown}")
-    return approx
 
 
 def check_function(fn, cases, name=None):
