@@ -28,3 +28,7 @@ def __getattr__(name):
     if name in _VIEWS:
         return importlib.import_module(f".{name}", __name__)
     raise AttributeError(f"module {__name__!r} has no attribute {name!r}")
+
+
+def __dir__():
+    return sorted(set(globals()) | set(_VIEWS))

@@ -68,13 +68,18 @@ def init_params(hidden_size=16, seed=0, *, rng=None):
 def sigmoid(z, out=None):
     """1 / (1 + exp(-z)), element-wise: the post's formula, so its numbers stay digit for digit.
 
-    out: optionally, an array of z's shape to write the result into (z itself is allowed), which
-    spares big checks a new array per step.  Below z = -709 (float64), exp(-z) overflows to inf
-    and the result is 0.0, right to the last bit a float64 holds: numpy's warning is silenced.
+    Floats keep their precision (float32 for the stopping checks) and complex numbers stay complex
+    (03's complex-step derivative); anything else is computed in float64.  out: optionally, an array of z's shape to write the result into (z itself is
+    allowed), which spares big checks a new array per step.  Below z = -709 (float64), exp(-z)
+    overflows to inf and the result is 0.0 instead of a number below 1e-308: numpy's overflow
+    warning is silenced for that.
     """
+    z = np.asarray(z)
+    if z.dtype.kind not in "fc":
+        z = z.astype(np.float64)
     with np.errstate(over="ignore"):
         if out is None:
-            return 1 / (1 + np.exp(-np.asarray(z)))
+            return 1 / (1 + np.exp(-z))
         np.negative(z, out=out)
         np.exp(out, out=out)
         out += 1
@@ -159,9 +164,11 @@ def loss(output, targets):
 
 
 def cross_entropy_loss(output, targets):
-    """-sum(y log o + (1 - y) log(1 - o)): what ``train_fast`` descends (see ``backward``)."""
+    """-sum(y log o + (1 - y) log(1 - o)) for 0/1 targets y: what ``train_fast`` descends (see
+    ``backward``).  Only the term of the true bit is taken, so a saturated output gives no nan."""
     o, y = _same_shape(output, targets)
-    return float(-np.sum(y * np.log(o) + (1 - y) * np.log1p(-o)))
+    with np.errstate(divide="ignore"):
+        return float(-np.sum(np.where(y > 0.5, np.log(o), np.log1p(-o))))
 
 
 def _same_shape(output, targets):
@@ -216,14 +223,14 @@ def backward(params, trace, targets, cross_entropy=False):
     return Params(U=dU, W=dW, V=dV)
 
 
-def gradient_check(params, inputs, targets, eps=1e-5):
+def gradient_check(params, inputs, targets, eps=1e-5, cross_entropy=False):
     """Largest relative error between ``backward`` and central finite differences.
 
     For each of U, W, V: max|numeric - analytic| / max(|numeric| + |analytic|), so that tiny
     entries (where any ratio measures float noise) do not dominate.  Returns the largest of
-    the three; ``gradient_check_table`` gives them one by one.
+    the three; ``gradient_check_table`` gives them one by one.  cross_entropy: as for ``backward``.
     """
-    return max(gradient_check_table(params, inputs, targets, eps).values())
+    return max(gradient_check_table(params, inputs, targets, eps, cross_entropy).values())
 
 
 def numerical_gradient(params, inputs, targets, eps=1e-5, cross_entropy=False):
@@ -254,11 +261,11 @@ def relative_error(numeric, analytic):
     return 0.0 if scale == 0 else float(np.max(np.abs(numeric - analytic)) / scale)
 
 
-def gradient_check_table(params, inputs, targets, eps=1e-5):
+def gradient_check_table(params, inputs, targets, eps=1e-5, cross_entropy=False):
     """{"U": err, "W": err, "V": err}: ``relative_error`` of each array's gradient."""
     x = check_inputs(inputs)
     y = check_targets(targets, x)
-    analytic = backward(params, forward(params, x), y)
-    numeric = numerical_gradient(params, x, y, eps)
+    analytic = backward(params, forward(params, x), y, cross_entropy)
+    numeric = numerical_gradient(params, x, y, eps, cross_entropy)
     return {name: relative_error(getattr(numeric, name), getattr(analytic, name))
             for name in ("U", "W", "V")}

@@ -124,8 +124,7 @@ def plot_loss_and_error(o, y):
     right.plot(e, 0.5 * e ** 2, color=c["blue"], label="0.5 (y - o)²   (descended, slope y - o)")
     right.plot(gap, gap, "o", color=c["orange"], ms=5)
     right.plot(gap, 0.5 * gap ** 2, "o", color=c["blue"], ms=5)
-    right.set(xlabel="gap |y - o| at one step", ylabel="contribution",
-              title="The same gap, counted two ways")
+    right.set(xlabel="gap |y - o| at one step", ylabel="contribution", title="The same gap, counted two ways")
     for ax in (left, right):
         ax.legend(loc="upper left", fontsize=8, frameon=False)
     return fig

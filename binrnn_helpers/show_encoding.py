@@ -38,8 +38,6 @@ def carry_statistics(a=None, b=None, width=8):
     """
     if a is None and b is None:
         a, b = all_pairs(width)
-    elif a is None or b is None:
-        raise TypeError("pass both a and b, or neither (then all_pairs(width) is used)")
     carry = carries(a, b, width)                            # (width, N)
     if carry.shape[1] == 0:
         raise ValueError("a and b must hold at least one pair")
@@ -118,8 +116,7 @@ class _ColumnAddition:
                 "bold" if s.t == t else "normal"), color=COLORS["blue"] if s.t == t else "black")
         carry = [s.carry_in for s in steps] + [steps[-1].carry_out]
         for k, text in enumerate(self.carry):
-            text.set(text=carry[k] if k <= t + 1 else "",
-                     color=COLORS["vermillion"] if carry[k] else _GREY)
+            text.set(text=carry[k] if k <= t + 1 else "", color=COLORS["vermillion"] if carry[k] else _GREY)
         so_far = f"= {a + b}" if t == self.width - 1 else f"so far {(a + b) % 2 ** (t + 1)}"
         for text, value in zip(self.side, (f"= {a}", f"= {b}", so_far)):
             text.set_text(value)
@@ -157,14 +154,12 @@ def column_addition_filmstrip(a=9, b=60, width=8):
     column_addition_steps(a, b, width)                     # validates a, b before drawing
     nrows = -(-width // 2)
     fig, axes = plt.subplots(nrows, 2, figsize=(12, 2.6 * nrows), layout="constrained", squeeze=False)
-    for t, ax in enumerate(axes.ravel()):
-        if t >= width:
-            ax.set_visible(False)
-            continue
+    for ax in axes.ravel()[width:]:
+        ax.set_visible(False)
+    for t, ax in enumerate(axes.ravel()[:width]):
         s = _ColumnAddition(ax, width, fontsize=11, note=t >= width - 2).show(a, b, t)[t]
         ax.set_title(f"step t = {t}: {s.a_bit} + {s.b_bit} + carry {s.carry_in} "
                      f"= {s.a_bit + s.b_bit + s.carry_in} \u2192 sum bit {s.sum_bit}, "
                      f"carry out {s.carry_out}", fontsize=10)
-    fig.suptitle(f"Column addition of {a} + {b} = {a + b}, one column (one time step) at a time",
-                 fontsize=13)
+    fig.suptitle(f"Column addition of {a} + {b} = {a + b}, one column (one time step) at a time", fontsize=13)
     return fig

@@ -39,7 +39,6 @@ def _runs(params_by_label, a, b):
 def _single_run(params, a, b, width=WIDTH):
     """The forward pass on the one sum a + b: inputs (T, 2), hidden h_t (T, H), output (T,),
     predicted and true bits (T,)."""
-    check_params(params)
     x, y = one_sum(a, b, width)                                # (T, 1, 2), (T, 1)
     trace = forward(params, x)
     out = trace.output[:, 0]
@@ -142,8 +141,8 @@ def plot_unrolled(steps=WIDTH):
         arrow((t - 1, 1), (t, 1), "W", (0, 0.14), shrink=18 if t else 30)
         ax.text(t, -0.38, f"(a{_sub(t)}, b{_sub(t)})", ha="center", va="center", fontsize=9)
         ax.text(t, 2.38, f"bit {t} of sum", ha="center", va="center", fontsize=8)
-    for y, text in ((0, "input x_t\n(2 bits)"), (1, "hidden h_t\n(H = 16 units)"),
-                    (2, "output o_t\n(1 probability)")):
+    for y, text in enumerate(["input x_t\n(2 bits)", "hidden h_t\n(H = 16 units)",
+                              "output o_t\n(1 probability)"]):
         ax.text(-2.55, y, text, ha="left", va="center", fontsize=9, color="0.25")
     ax.set(xlim=(-2.6, steps - 0.5), ylim=(-0.6, 2.6), title=f"The network unrolled over {steps} "
            "time steps (LSB first): the same U, W, V at every step")
@@ -186,12 +185,10 @@ def plot_carry_separation(separations, width=WIDTH):
         ax.set(yscale="log", xlim=(-lim, lim), xlabel=f"activation h_t[{j}] of unit {j} (logit scale)",
                ylabel="number of (pair, step) cases")
         ax.yaxis.set_minor_formatter(NullFormatter())
-        ax.set_xticks(logit(ticks), ["10⁻¹⁰", "10⁻⁶", "0.01", "0.5", "0.99", "1-10⁻⁶", "1-10⁻¹⁰"],
-                      fontsize=8)
+        ax.set_xticks(logit(ticks), ["10⁻¹⁰", "10⁻⁶", "0.01", "0.5", "0.99", "1-10⁻⁶", "1-10⁻¹⁰"], fontsize=8)
         ax.set_title(f"{label}: best single unit {j}\nthreshold rule right on "
                      f"{sep['accuracy'][j]:.1%} of cases", fontsize=10)
-    fig.legend(*axes[0][-1].get_legend_handles_labels(), loc="outside lower center", ncol=3,
-               fontsize=9)
+    fig.legend(*axes[0][-1].get_legend_handles_labels(), loc="outside lower center", ncol=3, fontsize=9)
     fig.suptitle(f"Does one hidden unit hold the carry? (all {sep['carry'].shape[1]:,} pairs "
                  f"x {sep['carry'].shape[0]} steps)", fontsize=11)
     return fig
@@ -275,8 +272,7 @@ class ForwardStepFrame:
             self.row_texts[name] = [ax.text(x, y, d, fontweight="bold" if name == "predicted" else
                                             "normal", **mono) for x, d in zip(self.column_x, digits)]
         ax.axhline(0.215, color="0.7", lw=0.8)                # between true a+b and predicted
-        self.cursor = ax.add_patch(Rectangle((0, 0.02), 0.052, 0.96, fill=False, lw=2,
-                                             edgecolor=COLORS["orange"]))
+        self.cursor = ax.add_patch(Rectangle((0, 0.02), 0.052, 0.96, fill=False, lw=2, ec=COLORS["orange"]))
         self.bits_title = ax.set_title("", fontsize=10)
 
     @staticmethod
@@ -304,8 +300,7 @@ class ForwardStepFrame:
             bar.set_height(v)
         self.h_prev.set_ydata(run["hidden"][t - 1] if t > 0 else np.zeros(self.hidden_size))
         for s, (bar, digit) in enumerate(zip(self.o_bars, self.row_texts["predicted"])):
-            bar.set(height=out[s] if s <= t else 0.0,
-                    color=COLORS["orange"] if s == t else COLORS["blue"])
+            bar.set(height=out[s] if s <= t else 0.0, color=COLORS["orange"] if s == t else COLORS["blue"])
             digit.set(text=pred[s] if s <= t else "-", color="0.6" if s > t else
                       "black" if pred[s] == true[s] else COLORS["vermillion"])
         self.cursor.set_x(self.column_x[t] - self.cursor.get_width() / 2)
@@ -314,8 +309,7 @@ class ForwardStepFrame:
         self.bits_title.set_text(f"step {t} reads a{_sub(t)} = {a_t}, b{_sub(t)} = {b_t}")
         self.h_title.set_text(f"hidden state h{_sub(t)}")
         self.o_title.set_text(f"o{_sub(t)} = {out[t]:.2f} → predicted {pred[t]}, true {true[t]}")
-        self.suptitle.set_text(f"{label} network: {self.a} + {self.b} = {self.a + self.b}, "
-                               f"step t = {t}")
+        self.suptitle.set_text(f"{label} network: {self.a} + {self.b} = {self.a + self.b}, step t = {t}")
         return (f"<b>{html.escape(label)}</b> network, t={t}: inputs a_{t}={a_t}, b_{t}={b_t}; "
                 f"output p={out[t]:.2f} &rarr; predicted {pred[t]}, true {true[t]} "
                 f"({'right' if pred[t] == true[t] else 'wrong'})")

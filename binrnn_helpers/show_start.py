@@ -24,7 +24,6 @@ SumReading = namedtuple("SumReading", "a b a_bits b_bits prob net_bits true_bits
 
 def read_sum(params, a, b):
     """The network on a + b (ints >= 0 of any size) over ``bh.one_sum(a, b)``'s steps: a SumReading."""
-    check_params(params)
     inputs, targets = one_sum(a, b)                     # (T, 1, 2), (T, 1)
     prob = forward(params, inputs).output[:, 0]         # (T,)
     net_bits = [int(p > 0.5) for p in prob]
@@ -124,8 +123,7 @@ def adder_widget(params, a=45, b=78, max_bits=WIDGET_MAX_BITS):
     Text, not IntText: the browser holds an IntText as a float64, exact only below 2**53.
     """
     check_params(params)
-    a = check_int(a, "a", minimum=0)
-    b = check_int(b, "b", minimum=0)
+    a, b = check_int(a, "a", minimum=0), check_int(b, "b", minimum=0)
     boxes = [widgets.Text(value=str(v), description=name, placeholder="a non-negative integer",
                           layout=widgets.Layout(width="28em"))
              for name, v in (("a", a), ("b", b))]
@@ -144,4 +142,3 @@ def adder_widget(params, a=45, b=78, max_bits=WIDGET_MAX_BITS):
         box.observe(redraw, names="value")
     redraw()
     return widgets.VBox([widgets.HBox(boxes), out])
-

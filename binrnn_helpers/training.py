@@ -12,7 +12,7 @@ class LogEntry:
     """One block of the post's printed log.
 
     step: the training step (0, 1000, ...).  error: the post's printed error, the sum over the
-    8 steps of |true bit - output| (not the loss it descends).  predicted, true: (width,) bits,
+    ``width`` steps of |true bit - output| (not the loss it descends).  predicted, true: (width,) bits,
     MSB first.  a, b: the operands.  decoded: the integer the predicted bits spell.
     """
     step: int
@@ -34,7 +34,7 @@ class LogEntry:
 
 def train_like_the_post(steps=10000, seed=0, alpha=0.1, hidden_size=16, log_every=1000,
                         width=8, on_step=None):
-    """Train exactly as the post does; for seed 0 this prints the post's log digit for digit.
+    """Train exactly as the post does; for seed 0 its log is the post's, digit for digit.
 
     One random example per step (a, b < 2**(width-1), drawn a then b), plain gradient descent
     with learning rate ``alpha`` on 0.5 * sum((y - o)**2).  The random stream is the post's:

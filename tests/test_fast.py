@@ -218,7 +218,7 @@ def test_huge_weights_give_no_overflow():
     ({"seed": 1.5}, TypeError, "seed must be an integer"),
     ({"learning_rate": 0}, ValueError, "learning_rate must be a number in (0, inf)"),
     ({"learning_rate": "fast"}, ValueError, "learning_rate must be a number"),
-    ({"margin": 0.5}, ValueError, "margin must be a number in [0, 0.5)"),
+    ({"margin": 0.45}, ValueError, "margin must be a number in [0, 0.45)"),
     ({"batch_size": 0}, ValueError, "batch_size must be >= 1"),
     ({"max_steps": 0}, ValueError, "max_steps must be >= 1"),
     ({"width": 13}, ValueError, "width must be <= 12"),

@@ -71,9 +71,9 @@ def test_gradient_check_catches_a_wrong_gradient(monkeypatch):
     x, y = bh.addition_batch(np.array([37, 90]), np.array([55, 21]), 8)
     real_backward = bh.model.backward
 
-    def without_recurrence(p, trace, targets):
+    def without_recurrence(p, trace, targets, cross_entropy=False):
         frozen = bh.Params(p.U, np.zeros_like(p.W), p.V)
-        return real_backward(frozen, trace, targets)
+        return real_backward(frozen, trace, targets, cross_entropy)
 
     monkeypatch.setattr(bh.model, "backward", without_recurrence)
     assert bh.gradient_check(params, x, y) > 1e-2
@@ -149,3 +149,19 @@ def test_bad_input_is_named(call, exc, message):
     with pytest.raises(exc) as info:
         call()
     assert message in str(info.value)
+
+
+def test_sigmoid_computes_integers_in_float64_and_keeps_float32():
+    np.testing.assert_allclose(bh.sigmoid(np.array([0, 1, 2], dtype=np.uint8)),
+                               1 / (1 + np.exp(-np.array([0.0, 1.0, 2.0]))), rtol=1e-15)
+    assert bh.sigmoid(np.array([True])).dtype == np.float64
+    assert bh.sigmoid(np.zeros(3, np.float32)).dtype == np.float32
+    assert bh.sigmoid(np.array([1j])).dtype == np.complex128            # 03's complex step
+
+
+def test_cross_entropy_of_saturated_outputs_is_finite_and_checked_by_gradient_check():
+    o, y = np.array([[1.0, 0.0, 0.5]]), np.array([[1.0, 0.0, 1.0]])
+    assert bh.cross_entropy_loss(o, y) == -np.log(0.5)
+    params = bh.init_params(3, seed=4)
+    x, t = bh.addition_batch([3, 60], [9, 27], 8)
+    assert bh.gradient_check(params, x, t, cross_entropy=True) < 1e-7

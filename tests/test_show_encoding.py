@@ -94,7 +94,7 @@ def test_carry_statistics_given_pairs_and_errors():
     rate, counts = se.carry_statistics(np.array([127, 9]), np.array([1, 60]))
     assert rate.tolist() == [0.5, 0.5, 0.5, 1.0, 1.0, 1.0, 0.5, 0.0]
     assert counts.tolist() == [0, 0, 0, 1, 0, 0, 0, 1, 0]
-    with pytest.raises(TypeError, match="both a and b"):
+    with pytest.raises(ValueError, match="b must be a 1-D array"):
         se.carry_statistics(np.array([1]))
     with pytest.raises(ValueError, match="at least one pair"):
         se.carry_statistics(np.array([], dtype=int), np.array([], dtype=int))
