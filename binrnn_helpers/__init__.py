@@ -12,7 +12,7 @@ from .model import (Params, Trace, backward, backward_steps, cross_entropy_loss,
                     sigmoid)
 from .training import LogEntry, format_log, train_like_the_post
 from .evaluation import (add, bit_accuracy, correct_sums, exhaustive_accuracy, long_sum_accuracy,
-                         long_sums, predict_bits, random_pairs, tree_forward, tree_pairs)
+                         long_sums, predict_bits, random_pairs, tree_forward, tree_outputs, tree_pairs)
 from .fast import History, train_fast
 from .storage import load_params, save_params
 from .analysis import Automaton, CarryProbe, carry_probe, extract_automaton

@@ -89,7 +89,7 @@ def tree_forward(params, width=8, bit_order="lsb_first", dtype=np.float64):
     one row per distinct beginning, not one per pair: 38,228 rows for width 8 instead of 131,072.
     Returns (hidden, output), two lists of ``width`` arrays: hidden[t] (M_t, H) and output[t]
     (M_t,) after step t, where pair i of ``tree_pairs`` is row i % M_t.  ``dtype`` float32 is
-    about twice as fast, for checks that allow it.
+    cheaper, for checks that allow it.
     """
     check_params(params)
     width = check_int(width, "width", minimum=1, maximum=12)
@@ -103,6 +103,13 @@ def tree_forward(params, width=8, bit_order="lsb_first", dtype=np.float64):
         hidden.append(h)
         output.append(sigmoid(h @ V)[:, 0])
     return hidden, output
+
+
+def tree_outputs(params, width=8, bit_order="lsb_first", dtype=np.float64):
+    """Outputs (width, N) for every pair, in ``tree_pairs`` order, from ``tree_forward``: step t's
+    rows repeated out to the pairs that share them."""
+    _, output = tree_forward(params, width, bit_order, dtype)
+    return np.stack([np.tile(o, len(output[-1]) // len(o)) for o in output])
 
 
 def random_pairs(n, bits, seed):

@@ -11,7 +11,7 @@ from matplotlib.patches import Rectangle
 from matplotlib.ticker import FuncFormatter, NullLocator
 
 from .encoding import addition_batch, check_int, from_bits, one_sum
-from .evaluation import tree_forward, tree_pairs
+from .evaluation import tree_outputs, tree_pairs
 from .model import Params, check_params, forward, sigmoid
 from .style import COLORS, SEQUENTIAL
 from .widgets import bake_background, freeze_layout
@@ -119,15 +119,12 @@ SnapshotScores = namedtuple("SnapshotScores", "accuracy bit_accuracy")
 
 def evaluate_snapshots(snapshots):
     """SnapshotScores of each Params in ``snapshots`` on all 16,384 pairs, as ``bh.exhaustive_accuracy``
-    and ``bh.bit_accuracy`` count them (by ``bh.tree_forward``)."""
+    and ``bh.bit_accuracy`` count them (by ``bh.tree_outputs``)."""
     _check_snapshots(snapshots)
     _, targets = addition_batch(*tree_pairs())               # (T, P), pairs in tree_forward's order
-    accuracy, bit_accuracy = [], []
-    for params in snapshots:              # pair i is row i % len(o): column i % len(o) of y reshaped
-        right = [(o > 0.5) == (y.reshape(-1, len(o)) > 0.5) for o, y in zip(tree_forward(params)[1], targets)]
-        accuracy.append(np.all([r.ravel() for r in right], axis=0).mean())
-        bit_accuracy.append([r.mean() for r in right])
-    return SnapshotScores(np.array(accuracy), np.array(bit_accuracy))
+    right = [(tree_outputs(params) > 0.5) == (targets > 0.5) for params in snapshots]    # (T, P) each
+    return SnapshotScores(np.array([r.all(axis=0).mean() for r in right]),
+                          np.array([r.mean(axis=1) for r in right]))
 
 
 def first_step_reaching(steps, accuracy, level=1.0):

@@ -77,6 +77,7 @@ def test_tree_forward_gives_every_pairs_forward_pass(bit_order):
     for t in range(8):
         np.testing.assert_allclose(output[t][pair % len(output[t])], trace.output[t], rtol=0, atol=1e-12)
         np.testing.assert_allclose(hidden[t][pair % len(hidden[t])], trace.hidden[t + 1], rtol=0, atol=1e-12)
+    np.testing.assert_allclose(bh.tree_outputs(params, 8, bit_order), trace.output, rtol=0, atol=1e-12)
     _, output32 = bh.tree_forward(params, 8, bit_order, np.float32)
     assert output32[-1].dtype == np.float32
     np.testing.assert_allclose(output32[-1][pair % len(output32[-1])], trace.output[-1], atol=1e-5)
