@@ -27,8 +27,13 @@ test test-simd-off execute benchmark test-browser binder-check: export JUPYTER_R
 test test-simd-off execute benchmark test-browser binder-check: export PYTHONPYCACHEPREFIX := $(SCRATCH)/pycache
 test test-simd-off execute benchmark test-browser binder-check: export PYDEVD_DISABLE_FILE_VALIDATION := 1
 
+# JupyterLab opens on the first notebook, rooted at the repository as on Binder (so the notebooks'
+# links to ../docs work).  tools/jupyterlab_overrides.json goes where JupyterLab reads its default
+# settings (<sys.prefix>/share/jupyter/lab/settings): no news prompt to dismiss.
 lab: $(STAMP)
-	$(VENV)/bin/jupyter lab $(AS_ROOT) notebooks/
+	@mkdir -p $(VENV)/share/jupyter/lab/settings
+	@cp tools/jupyterlab_overrides.json $(VENV)/share/jupyter/lab/settings/overrides.json
+	$(VENV)/bin/jupyter lab $(AS_ROOT) --ServerApp.root_dir=. notebooks/00_start_here.ipynb
 
 # Unit tests, then every notebook executed and compared with its saved outputs (nbval).
 test: $(STAMP)

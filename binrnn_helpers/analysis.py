@@ -23,8 +23,9 @@ from .model import check_params, forward, sigmoid
 class CarryProbe:
     """What ``carry_probe`` measured, on all N * T (state, carry) samples.
 
-    A sample is the hidden state h[t+1] (H,) after reading bit t of a pair, and the carry out of
-    step t (0 or 1), the carry that state must remember for step t + 1.
+    A sample is the hidden state h_t (H,) after reading bit t of a pair (``trace.hidden[t + 1]``,
+    as in notebook 02), and the carry out of step t (0 or 1), the carry that state must remember
+    for step t + 1.
 
     correlations (H,): Pearson correlation of each hidden unit's activation with the carry (0 for a
       unit that never changes).
@@ -54,7 +55,8 @@ class CarryProbe:
 
 
 def hidden_and_carry(params, width=8):
-    """The samples ``carry_probe`` uses: hidden (T, N, H) = h[1..T] over all pairs, carry (T, N)."""
+    """The samples ``carry_probe`` uses, over all pairs: hidden (T, N, H), where hidden[t] is h_t
+    (``forward(...).hidden[1:]``, without the start state h_{-1} = 0), and carry (T, N)."""
     check_params(params)
     width = check_int(width, "width", minimum=2, maximum=10)
     a, b = all_pairs(width)
@@ -283,7 +285,7 @@ def _blocks(sig):
 
 def visited_states(params, width=8):
     """The distinct hidden states (M, H) the network passes through on all pairs a, b <
-    2**(width-1), h[0] = 0 first: ``tree_forward``'s rows, 38,229 for width 8."""
+    2**(width-1), the start state h_{-1} = 0 first: ``tree_forward``'s rows, 38,229 for width 8."""
     check_params(params)
     width = check_int(width, "width", minimum=2, maximum=10)
     hidden, _ = tree_forward(params, width)
@@ -294,7 +296,7 @@ def extract_automaton(params, width=8, max_depth=3):
     """The finite machine the network runs, by Moore's partition refinement on its hidden states.
 
     1. Collect the distinct hidden states the network visits on all pairs a, b < 2**(width-1)
-       (h[0] = 0 included).
+       (the start state h_{-1} = 0 included).
     2. Group them by behaviour: two states are in one group at depth d when, fed any sequence of
        1..d input pairs, the network outputs the same bits from both (each state's "signature").
        Depth 1 groups by the four output bits of the next step; each further step splits groups

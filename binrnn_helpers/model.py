@@ -6,6 +6,8 @@ Shapes used throughout (T time steps = bits, N examples, H hidden units):
     hidden  h  (T+1, N, H) h[0] = 0, h[t+1] = sigmoid(x[t] @ U + h[t] @ W)
     output  o  (T, N)      o[t] = sigmoid(h[t+1] @ V), the probability that bit t of a+b is 1
 
+The notebooks write the maths as h_t = sigmoid(x_t U + h_{t-1} W) from h_{-1} = 0 and
+o_t = sigmoid(h_t V): the array h keeps the start state in front, so h[t+1] is h_t.
 The post's names: ``layer_1`` is the hidden state h, ``layer_2`` the output o.
 """
 from dataclasses import dataclass
@@ -90,7 +92,9 @@ def sigmoid(z, out=None):
 class Trace:
     """What ``forward`` saw and computed; ``backward`` consumes it.
 
-    inputs (T, N, 2), hidden (T+1, N, H) with hidden[0] = 0, output (T, N).
+    inputs (T, N, 2), hidden (T+1, N, H), output (T, N).  In the notebooks' maths
+    h_t = sigmoid(x_t U + h_{t-1} W) with h_{-1} = 0: hidden[0] is that start state h_{-1}, so
+    hidden[t + 1] is h_t, and output[t] is o_t = sigmoid(h_t V).
     """
     inputs: np.ndarray
     hidden: np.ndarray
@@ -140,7 +144,8 @@ def forward(params, inputs):
 
     params: Params with U (2, H), W (H, H), V (H, 1).
     inputs: (T, N, 2), LSB first.
-    Returns a Trace: inputs (T, N, 2), hidden (T+1, N, H) with hidden[0] = 0, output (T, N).
+    Returns a Trace: inputs (T, N, 2), hidden (T+1, N, H) with hidden[0] = h_{-1} = 0 and
+    hidden[t + 1] = h_t, output (T, N).
     """
     check_params(params)
     x = check_inputs(inputs)
@@ -149,7 +154,7 @@ def forward(params, inputs):
     h = np.zeros((T + 1, N, W.shape[0]))
     xU = x @ U                                # (T, N, H): every step's input term, all at once
     for t in range(T):
-        h[t + 1] = sigmoid(xU[t] + h[t] @ W)               # (N, H): the new hidden state
+        h[t + 1] = sigmoid(xU[t] + h[t] @ W)               # (N, H): h_t from h_{t-1}
     o = sigmoid(h[1:] @ V)[:, :, 0]                        # (T, N): P(bit t of the sum is 1)
     return Trace(inputs=x, hidden=h, output=o)
 
@@ -185,7 +190,7 @@ def backward_steps(params, trace, targets, cross_entropy=False):
     output's and the hidden units' sigmoids,
       delta_o (N, 1) = dL/dz_o at step t: the output's own error;
       delta_h (N, H) = dL/dz_h at step t: the error that reaches the hidden units that made
-               h[t+1], from the output at step t (through V) and from step t+1 (through W).
+               h[t+1] = h_t, from the output at step t (through V) and from step t+1 (through W).
     L is ``loss`` (the post's), or with ``cross_entropy=True`` the ``cross_entropy_loss`` of the
     outputs, whose delta_o is simply o - y.
     """

@@ -52,7 +52,7 @@ def carry_statistics_figure(a=None, b=None, width=8):
                   fmt="{:.3f}", fontsize=8, padding=3)
     ax1.axhline(0.5, color=COLORS["vermillion"], ls="--", lw=1, label="1/2")
     if rate[-1] == 0:
-        ax1.annotate("never: the sum\nfits the bits", (width - 1, 0.03), xytext=(width - 1.5, 0.2),
+        ax1.annotate(f"never:\nthe sum\nfits {width} bits", (width - 1, 0.03), xytext=(width - 1, 0.2),
                      ha="center", fontsize=8, arrowprops=dict(arrowstyle="->", lw=0.8))
     ax1.set(xticks=range(width), ylim=(0, 0.6), ylabel="fraction of pairs with carry out = 1",
             xlabel="column t (bit position; 0 = least significant, read first)",

@@ -9,7 +9,7 @@ import matplotlib.pyplot as plt
 import numpy as np
 from matplotlib.figure import Figure
 from matplotlib.patches import Rectangle
-from matplotlib.ticker import NullFormatter
+from matplotlib.ticker import FuncFormatter, LogLocator, NullFormatter
 
 from .analysis import best_threshold, hidden_and_carry
 from .encoding import carries, check_int, one_sum
@@ -150,9 +150,32 @@ def plot_unrolled(steps=WIDTH):
     return fig
 
 
+# The logit axis of the carry figures: log(h / (1 - h)), clipped to +-23, so that h below 1e-10 (or
+# above 1 - 1e-10) lands at the ends.  Near 0 it reads like a log axis, near 1 like a log axis of 1 - h.
+# A linear axis with placed ticks, as matplotlib's "logit" scale is slow to draw.
+_LOGIT_LIM = 23.0
+_LOGIT_TICKS = np.array([1e-10, 1e-6, 0.01, 0.5, 0.99, 1 - 1e-6, 1 - 1e-10])
+_LOGIT_LABELS = ["10⁻¹⁰", "10⁻⁶", "0.01", "0.5", "0.99", "1-10⁻⁶", "1-10⁻¹⁰"]
+
+
+def _logit(v):
+    """log(v / (1 - v)) for activations v in [0, 1], clipped to [-23, 23]."""
+    v = np.clip(v, 1e-300, 1 - 1e-16)
+    return np.clip(np.log(v) - np.log1p(-v), -_LOGIT_LIM, _LOGIT_LIM)
+
+
+def _counts_axis(ax):
+    """A log y axis of counts from 1 up, ticked at whole decades written as plain numbers."""
+    ax.set_yscale("log")
+    ax.set_ylim(bottom=0.7)
+    ax.yaxis.set_major_locator(LogLocator(base=10))
+    ax.yaxis.set_major_formatter(FuncFormatter(lambda v, _: f"{v:,.0f}"))
+    ax.yaxis.set_minor_formatter(NullFormatter())
+
+
 def plot_carry_separation(separations, width=WIDTH):
     """Per network, histograms of its best carry unit's activation over every (pair, step),
-    split by the true carry, on a logit x axis.
+    split by the true carry, on a logit x axis and a log count axis (ticks 1, 10, 100, ...).
 
     separations: ``{label: carry_separation(params)}`` (a Params is measured here).
     """
@@ -164,33 +187,69 @@ def plot_carry_separation(separations, width=WIDTH):
             raise TypeError(f"separations[{label!r}] must be carry_separation(params) or a Params")
     fig, axes = plt.subplots(1, len(seps), figsize=(4.8 * len(seps), 3.6), squeeze=False,
                              layout="constrained")
-    # logit units, log(h / (1 - h)), clipped to +-23 (so h below 1e-10 falls in the end bins):
-    # a linear axis with placed ticks, as matplotlib's "logit" scale is slow to draw
-    lim = 23.0
-    ticks = np.array([1e-10, 1e-6, 0.01, 0.5, 0.99, 1 - 1e-6, 1 - 1e-10])
-
-    def logit(v):
-        v = np.clip(v, 1e-300, 1 - 1e-16)
-        return np.clip(np.log(v) - np.log1p(-v), -lim, lim)
-
+    bins = np.linspace(-_LOGIT_LIM, _LOGIT_LIM, 93)            # half a logit unit per bin
     for ax, (label, sep) in zip(axes[0], seps.items()):
         j = sep["best_unit"]
-        h, c = logit(sep["hidden"][:, :, j].ravel()), sep["carry"].ravel().astype(bool)
+        h, c = _logit(sep["hidden"][:, :, j].ravel()), sep["carry"].ravel().astype(bool)
         for cases, colour, ls, name in ((~c, "blue", "-", "carry out = 0"),
                                         (c, "orange", "--", "carry out = 1")):
-            ax.hist(h[cases], bins=np.linspace(-lim, lim, 70), color=COLORS[colour],
-                    histtype="step", lw=2, ls=ls, label=name)
+            ax.hist(h[cases], bins=bins, color=COLORS[colour], histtype="step", lw=2, ls=ls, label=name)
         if 0 < sep["threshold"] < 1:
-            ax.axvline(logit(sep["threshold"]), color="black", ls=":", lw=1.2, label="best threshold")
-        ax.set(yscale="log", xlim=(-lim, lim), xlabel=f"activation h_t[{j}] of unit {j} (logit scale)",
+            ax.axvline(_logit(sep["threshold"]), color="black", ls=":", lw=1.2, label="best threshold")
+        ax.set(xlim=(-_LOGIT_LIM, _LOGIT_LIM), xlabel=f"activation h_t[{j}] of unit {j} (logit scale)",
                ylabel="number of (pair, step) cases")
-        ax.yaxis.set_minor_formatter(NullFormatter())
-        ax.set_xticks(logit(ticks), ["10⁻¹⁰", "10⁻⁶", "0.01", "0.5", "0.99", "1-10⁻⁶", "1-10⁻¹⁰"], fontsize=8)
+        _counts_axis(ax)
+        ax.set_xticks(_logit(_LOGIT_TICKS), _LOGIT_LABELS, fontsize=8)
         ax.set_title(f"{label}: best single unit {j}\nthreshold rule right on "
                      f"{sep['accuracy'][j]:.1%} of cases", fontsize=10)
     fig.legend(*axes[0][-1].get_legend_handles_labels(), loc="outside lower center", ncol=3, fontsize=9)
     fig.suptitle(f"Does one hidden unit hold the carry? (all {sep['carry'].shape[1]:,} pairs "
                  f"x {sep['carry'].shape[0]} steps)", fontsize=11)
+    return fig
+
+
+def plot_carry_unit(params, a, b, separation=None, label="trained"):
+    """The carry unit of ``params`` in the heatmap of a + b, and its activation on a logit axis.
+
+    Top: the heatmap of h_t (unit x step, linear colours 0 to 1) with the row of the unit
+    ``separation["best_unit"]`` outlined.  Bottom: that unit's h_t for each step on the logit axis of
+    ``plot_carry_separation``, each point coloured by the true carry out of step t, with the
+    threshold found over all pairs.  ``separation`` is ``carry_separation(params)`` (computed here
+    when None).
+    """
+    params = check_params(params, "params")
+    run = _single_run(params, a, b)
+    sep = carry_separation(params) if separation is None else separation
+    if not (isinstance(sep, dict) and {"best_unit", "threshold", "above"} <= set(sep)):
+        raise TypeError("separation must be carry_separation(params) or None")
+    j, T = sep["best_unit"], WIDTH
+    c = carries([a], [b], WIDTH)[:, 0]
+    v = run["hidden"][:, j]                                    # (T,) h_t[j]
+    fig, (ax_h, ax_v) = plt.subplots(2, 1, figsize=(7.6, 6.4), sharex=True, height_ratios=[3, 1.7],
+                                     layout="constrained")
+    image = _heatmap(ax_h, run["hidden"].T)
+    ax_h.add_patch(Rectangle((-0.5, j - 0.5), T, 1, fill=False, lw=2.5, ec=COLORS["vermillion"],
+                             clip_on=False))
+    ax_h.set_yticks(sorted({*ax_h.get_yticks().astype(int), j}))
+    for tick in ax_h.get_yticklabels():
+        if tick.get_text() == str(j):
+            tick.set(color=COLORS["vermillion"], fontweight="bold")
+    ax_h.set_title(f"{label}: hidden state for {a} + {b}, carry unit {j} outlined", fontsize=10)
+    fig.colorbar(image, ax=ax_h, label="activation h_t[j] (0 to 1)", shrink=0.9)
+    ax_v.plot(range(T), _logit(v), color="0.5", lw=1, zorder=1)
+    for value, colour, marker, name in ((0, "blue", "o", "carry out = 0"), (1, "orange", "s", "carry out = 1")):
+        steps = np.flatnonzero(c == value)
+        ax_v.plot(steps, _logit(v[steps]), ls="none", marker=marker, markersize=8, color=COLORS[colour],
+                  label=name, zorder=2)
+    if 0 < sep["threshold"] < 1:
+        ax_v.axhline(_logit(sep["threshold"]), color="black", ls=":", lw=1.2,
+                     label=f"threshold {sep['threshold']:.2g}")
+    ax_v.set(ylim=(-_LOGIT_LIM - 1, _LOGIT_LIM + 1), ylabel=f"h_t[{j}] (logit scale)",
+             xlabel="time step t (LSB first) and the carry out of column t")
+    ax_v.set_yticks(_logit(_LOGIT_TICKS), _LOGIT_LABELS, fontsize=8)
+    ax_v.set_xticks(range(T), [f"{t}\ncarry {c[t]}" for t in range(T)], fontsize=8)
+    ax_v.set_title(f"unit {j} alone, on the logit axis of the histogram", fontsize=10)
+    ax_v.legend(loc="center left", bbox_to_anchor=(1.01, 0.5), fontsize=8, frameon=False)
     return fig
 
 

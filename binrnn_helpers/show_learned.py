@@ -22,33 +22,57 @@ def _plain_log_labels(axis):
     axis.set_minor_formatter(NullFormatter())
 
 
-def plot_carry_units(probe, hidden, carry):
+def _logit_ticks(axis, lo, hi):
+    """Plain labels on a logit axis from lo to hi: 1e-12, 1e-09, ..., 0.5, 0.999, ... (every 3
+    decades), no minor ticks."""
+    ticks = [10.0 ** -k for k in range(30, 2, -3)] + [0.5] + [1 - 10.0 ** -k for k in range(3, 16, 3)]
+    ticks = [t for t in ticks if lo <= t <= hi]
+    axis.set_ticks(ticks, [f"{t:g}" for t in ticks])
+    axis.set_minor_locator(NullLocator())
+
+
+def plot_carry_units(probe, hidden, carry, bins=60):
     """Every unit's correlation with the carry, sorted, and the best unit's activation split by
-    carry, with its threshold.  probe: ``bh.carry_probe`` of hidden (T, N, H) and carry (T, N)."""
+    carry on a logit axis (even steps in z = log(h / (1 - h)), the sigmoid's input), so that values
+    like 1e-6 and 1e-5 lie apart; the empty gap between the two groups is shaded and the threshold
+    drawn in it.  probe: ``bh.carry_probe`` of hidden (T, N, H) and carry (T, N)."""
     hidden, carry, H = np.asarray(hidden), np.asarray(carry), len(probe.correlations)
-    fig, (ax1, ax2) = plt.subplots(1, 2, figsize=(11, 3.8), layout="constrained")
+    fig, (ax1, ax2) = plt.subplots(1, 2, figsize=(11, 4.2), layout="constrained")
     order = np.argsort(probe.correlations, kind="stable")[::-1]
     r = probe.correlations[order]
-    ax1.bar(np.arange(H), r, color=[COLORS["vermillion"] if v > 0 else COLORS["blue"] for v in r])
+    ax1.bar(np.arange(H), r, color="0.5")             # grey: blue and vermillion mean the carry on the right
     ax1.set_xticks(np.arange(H), [str(j) for j in order], fontsize=8)
     ax1.axhline(0, color="black", lw=0.8)
     ax1.set(ylim=(-1, 1), xlabel="hidden unit (sorted by correlation)",
             ylabel="correlation with the carry", title="Which units track the carry?")
     j = probe.best_unit
+    v = np.clip(hidden[..., j].astype(np.float64), 1e-300, 1 - 2.0 ** -53)   # finite logits
+    z = np.log(v) - np.log1p(-v)
+    edges = 1 / (1 + np.exp(-np.linspace(z.min(), z.max(), bins + 1)))      # even steps in z
+    edges[0], edges[-1] = v.min(), v.max()
     for value, color in ((0, COLORS["blue"]), (1, COLORS["vermillion"])):
-        ax2.hist(hidden[..., j][carry == value], bins=np.linspace(0, 1, 51), color=color, alpha=0.7,
-                 histtype="stepfilled", label=f"carry = {value}")
-    ax2.axvline(probe.best_threshold, color="black", ls="--", lw=1, label="best threshold")
-    ax2.set(yscale="log", xlabel=f"activation of unit {j}", ylabel="number of (pair, step) samples",
-            title=f"Unit {j} alone: {probe.best_unit_accuracy:.2%} right")
+        ax2.hist(v[carry == value], bins=edges, color=color, alpha=0.7, histtype="stepfilled",
+                 label=f"carry = {value} ({np.sum(carry == value):,})")
+    low, high = (v[carry == 1], v[carry == 0]) if probe.best_sign < 0 else (v[carry == 0], v[carry == 1])
+    if low.max() < high.min():
+        ax2.axvspan(low.max(), high.min(), color="0.85", zorder=0, label="empty gap: no sample")
+    ax2.axvline(probe.best_threshold, color="black", ls="--", lw=1, label="threshold")
+    ax2.set_xscale("logit")
+    ax2.set_yscale("log")
+    ax2.set_xlim(edges[0] / 3, 1 - (1 - edges[-1]) / 3)
+    _logit_ticks(ax2.xaxis, *ax2.get_xlim())
     _plain_log_labels(ax2.yaxis)
-    ax2.legend(fontsize=8, loc="upper center")
+    ax2.set(xlabel=f"activation h of unit {j} (logit axis)", ylabel="number of (pair, step) samples",
+            title=f"Unit {j} alone: one threshold, {probe.best_unit_accuracy:.2%} right")
+    ax2.legend(fontsize=8, loc="upper center", bbox_to_anchor=(0.5, -0.16), ncols=2)   # below: off the bars
     return fig
 
 
-def plot_state_pca(projected, carry, sum_bit, explained):
+def plot_state_pca(projected, carry, sum_bit, explained, marked=None, marked_label=None):
     """Hidden states on two principal axes, projected (M, 2), one colour per (carry, sum bit) of
-    the step that made each (carry, sum_bit: (M,)); explained (2,): each axis's share of variance."""
+    the step that made each (carry, sum_bit: (M,)); explained (2,): each axis's share of variance.
+    Each distinct point is drawn once.  marked (K, 2), optional: points to ring in black, with
+    ``marked_label`` in the legend."""
     P, carry, sum_bit = np.asarray(projected, dtype=np.float64), np.asarray(carry), np.asarray(sum_bit)
     fig, ax = plt.subplots(figsize=(6.5, 5), layout="constrained")
     for c, s in ((0, 0), (0, 1), (1, 0), (1, 1)):
@@ -56,10 +80,16 @@ def plot_state_pca(projected, carry, sum_bit, explained):
         pts = np.unique(np.round(P[m], 3), axis=0)    # many states coincide: draw each once
         ax.scatter(pts[:, 0], pts[:, 1], s=6, color=GROUP_COLORS[2 * c + s], alpha=0.6, rasterized=True,
                    marker="o" if c == 0 else "^", label=f"carry {c}, sum bit {s} ({m.sum():,} samples)")
+    if marked is not None:
+        mk = np.asarray(marked, dtype=np.float64)
+        ax.scatter(mk[:, 0], mk[:, 1], s=110, facecolors="none", edgecolors="black", lw=1.2, label=marked_label)
     ax.set(xlabel=f"principal component 1 ({explained[0]:.0%} of the variance)",
            ylabel=f"principal component 2 ({explained[1]:.0%} of the variance)",
-           title="Every hidden state over all 16,384 sums, in two dimensions")
-    ax.legend(fontsize=8, loc="best", markerscale=2)
+           title="Every hidden state over all 16,384 sums, in two dimensions\n"
+                 "(each distinct state drawn once)")
+    legend = ax.legend(fontsize=8, loc="best", markerscale=1.5)
+    if marked is not None:
+        legend.legend_handles[-1].set_sizes([50])       # the ring, not scaled up with the dots
     return fig
 
 
@@ -124,14 +154,13 @@ def load_long_sums(path):
 
 def plot_where_it_breaks(results):
     """The fraction of seeds that converged, and the median accuracy, by hidden size and by
-    learning rate (``load_results``)."""
-    fig, axes = plt.subplots(1, 2, figsize=(11, 3.6), layout="constrained")
+    learning rate (``load_results``); one legend below both panels, off the data."""
+    fig, axes = plt.subplots(1, 2, figsize=(11, 4.0), layout="constrained")
     n = len(results["seeds"])
-    for ax, key, xlabel, title, where in (
-            (axes[0], "hidden_size", "hidden size H", f"Hidden size ({n} seeds each, rate {LEARNING_RATE:g})",
-             "center right"),
+    for ax, key, xlabel, title in (
+            (axes[0], "hidden_size", "hidden size H", f"Hidden size ({n} seeds each, rate {LEARNING_RATE:g})"),
             (axes[1], "learning_rate", "learning rate (log scale)",
-             f"Learning rate ({n} seeds each, hidden size 16)", "lower center")):
+             f"Learning rate ({n} seeds each, hidden size 16)")):
         rows = results["summary"][key]
         x = [r[key] for r in rows]
         ax.plot(x, [r["converged"] / r["runs"] for r in rows], "o-", color=COLORS["blue"],
@@ -142,27 +171,48 @@ def plot_where_it_breaks(results):
         if key == "learning_rate":
             ax.set_xscale("log")
             _plain_log_labels(ax.xaxis)
-        ax.legend(fontsize=8, loc=where)
+    fig.legend(*axes[0].get_legend_handles_labels(), loc="outside lower center", ncols=2, fontsize=9)
     return fig
 
 
-def plot_loss_curves(curves):
-    """Loss per sum against update steps, both log scale, for each curve: a dict with "label",
-    "steps", "loss", "converged" (as in the results file or ``RetrainFrame.result``)."""
-    fig, ax = plt.subplots(figsize=(9, 4.2), layout="constrained")
-    colors = list(COLORS.values())
-    for k, c in enumerate(curves):
-        end = "converged" if c["converged"] else "did not converge"
-        ax.plot(c["steps"], c["loss"], color=colors[k % len(colors)], lw=1.2,
-                label=f"{c['label']}: {end} ({c['steps'][-1]} updates)")
+def plot_loss_curves(curves, reference=0, ncols=3):
+    """Loss per sum against update steps, both log scale, one panel per curve (a dict with "label",
+    "steps", "loss", "converged", as in the results file or ``RetrainFrame.result``): blue if it
+    converged, vermillion if not, with ``curves[reference]`` drawn grey and dashed in every other
+    panel for comparison."""
+    nrows = -(-len(curves) // ncols)
+    fig, axes = plt.subplots(nrows, ncols, figsize=(11, 2.6 * nrows + 0.9), sharex=True, sharey=True,
+                             layout="constrained", squeeze=False)
+    ref = curves[reference]
+    for k, (ax, c) in enumerate(zip(axes.flat, curves)):
+        if k != reference:
+            ax.plot(ref["steps"], ref["loss"], color="0.55", ls="--", lw=1, label=f"{ref['label']}, for comparison")
+        ax.plot(c["steps"], c["loss"], color=COLORS["blue"] if c["converged"] else COLORS["vermillion"], lw=1.1,
+                label="converged" if c["converged"] else "did not converge")
+        end = f"converged after {c['steps'][-1]} updates" if c["converged"] else \
+            f"not converged in {c['steps'][-1]} updates"
+        ax.set_title(f"{c['label']}\n{end}", fontsize=9)
+        ax.grid(True, which="major", lw=0.4, alpha=0.5)
+    for ax in axes.flat[len(curves):]:
+        ax.axis("off")
+    ax = axes.flat[0]
     ax.set_yscale("log")
     ax.set_xscale("symlog", linthresh=10)
     _plain_log_labels(ax.yaxis)
     _plain_log_labels(ax.xaxis)
-    ax.set(xlim=(0, max(c["steps"][-1] for c in curves)), xlabel="update steps (log scale after 10)",
-           ylabel="loss per sum, ½·Σ(y − o)² (log scale)",
-           title="Loss curves: which configurations learn to add (seed 0)")
-    ax.legend(fontsize=8, loc="lower left")
+    ax.set_xlim(0, max(c["steps"][-1] for c in curves))
+    for k, ax in enumerate(axes.flat[:len(curves)]):
+        if k + ncols >= len(curves):                       # nothing drawn below it
+            ax.set_xlabel("update steps (log scale after 10)")
+            ax.xaxis.set_tick_params(labelbottom=True)
+    fig.supylabel("loss per sum, ½·Σ(y − o)² (log scale)", fontsize=10)
+    fig.suptitle("Loss curves: which configurations learn to add (seed 0)")
+    handles = {}
+    for a in axes.flat:
+        for h, lab in zip(*a.get_legend_handles_labels()):
+            handles.setdefault(lab, h)
+    labels = sorted(handles, key=lambda lab: ("for comparison" in lab, lab != "converged"))
+    fig.legend([handles[lab] for lab in labels], labels, loc="outside lower center", ncols=len(labels), fontsize=9)
     return fig
 
 

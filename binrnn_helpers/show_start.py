@@ -39,19 +39,34 @@ def _bits(n):
     return "1 bit" if k == 1 else f"{k} bits"
 
 
-def column_sum(params, a, b):
-    """a + b as a schoolbook column addition (lines of text): a, b, a rule, the network's sum and
-    Python's, and whether they agree."""
+def column_sum(params, a, b, width=64):
+    """a + b as a schoolbook column addition (lines of text): a, b, a rule, the network's sum with
+    the number of time steps it ran, and Python's a + b with whether the two agree.
+
+    Digits are grouped by thousands (1,234) when every line then fits in ``width`` characters
+    (a slide's output column is 64), else written plain.
+    """
     r = read_sum(params, a, b)
-    numbers = [f"{n:,}" for n in (r.a, r.b, r.network, r.true)]
-    w = max(len(s) for s in numbers)
-    verdict = "same" if r.network == r.true else f"DIFFERENT (wrong bits at steps {r.wrong_steps})"
+    if r.network == r.true:
+        verdict = "same"
+    elif len(r.wrong_steps) == 1:
+        verdict = f"DIFFERENT (step {r.wrong_steps[0]} wrong)"
+    else:
+        verdict = f"DIFFERENT ({len(r.wrong_steps)} steps wrong, first {r.wrong_steps[0]})"
+    labels = [f"a ({_bits(r.a)})", f"b ({_bits(r.b)})", f"network ({r.steps} steps)",
+              f"Python: {verdict}"]
+    values = (r.a, r.b, r.network, r.true)
+    for pattern in ("{:,}", "{}"):
+        numbers = [pattern.format(n) for n in values]
+        w = max(len(s) for s in numbers)
+        if 2 + w + 2 + max(len(s) for s in labels) <= width:
+            break
     return "\n".join([
-        f"    {numbers[0]:>{w}}   a  ({_bits(r.a)})",
-        f"  + {numbers[1]:>{w}}   b  ({_bits(r.b)})",
-        "  " + "-" * (w + 2),
-        f"    {numbers[2]:>{w}}   the network's sum ({r.steps} steps)",
-        f"    {numbers[3]:>{w}}   Python's a + b: {verdict}",
+        f"  {numbers[0]:>{w}}  {labels[0]}",
+        f"+ {numbers[1]:>{w}}  {labels[1]}",
+        "-" * (w + 2),
+        f"  {numbers[2]:>{w}}  {labels[2]}",
+        f"  {numbers[3]:>{w}}  {labels[3]}",
     ])
 
 

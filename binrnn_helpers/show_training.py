@@ -158,10 +158,7 @@ def read_results(path, fields):
 
 
 #: what notebook 04 reads from train_speed.json
-TRAIN_SPEED_FIELDS = """date machine ratio same_checker_ratio training_only_ratio no_checks_ratio
-    long_sums.seeds long_sums.bits long_sums.pairs long_sums.all_exact""".split() + [
-    f"{trainer}.{field}" for trainer in ("post_loop", "train_fast") for field in (
-        "runs.seed", "runs.steps", "runs.seconds", "median_steps", "median_seconds", "median_check_seconds")]
+TRAIN_SPEED_FIELDS = ["date", "machine", "ratio", "post_loop.runs.seed", "train_fast.runs.seed"]
 
 
 def load_benchmark(path):
@@ -170,10 +167,15 @@ def load_benchmark(path):
 
 
 def network_answer(params, a, b):
-    """(probabilities, predicted, true), each (8,) MSB first: how ``params`` answers a + b."""
+    """(probabilities, predicted, true), each (8,) in time order, step t = 0 (the bit worth 1)
+    first: how ``params`` answers a + b.  ``from_bits(predicted[::-1])`` reads the number."""
     x, y = one_sum(a, b, 8)
-    o = forward(params, x).output[::-1, 0]
-    return o, (o > 0.5).astype(np.uint8), y[::-1, 0].astype(np.uint8)
+    o = forward(params, x).output[:, 0]
+    return o, (o > 0.5).astype(np.uint8), y[:, 0].astype(np.uint8)
+
+
+#: the x axis of a figure with one column per bit, in the order the network reads and writes them
+STEP_AXIS = "step t (bit worth $2^t$)"
 
 
 def _check_snapshots(snapshots, steps=None):
@@ -270,7 +272,8 @@ def plot_fast_vs_post(post_loss, history, batch_size, window):
 
 def plot_answer_filmstrip(snapshots, steps, a, b, show=None):
     """The answer to a + b after each update count in ``show`` (default: all ``steps``): a row per
-    snapshot, a column per bit (MSB first), colour P(bit = 1), digit the predicted bit."""
+    snapshot, a column per step t (t = 0, the bit worth 1, on the left, as in notebooks 02 and 03),
+    colour P(bit = 1), digit the predicted bit."""
     steps = _check_snapshots(snapshots, steps)
     show = steps if show is None else show
     if missing := [s for s in show if s not in steps]:
@@ -288,13 +291,13 @@ def plot_answer_filmstrip(snapshots, steps, a, b, show=None):
                     fontweight="normal" if i else "bold", color="black" if o[j] > 0.55 else "white")
             if bits[j] != true[j]:
                 ax.add_patch(Rectangle((j - 0.44, i - 0.4), 0.88, 0.8, fill=False, lw=2.2, ec=COLORS["orange"]))
-        value = from_bits(bits)
+        value = from_bits(bits[::-1])                      # bits are in time order, LSB first
         ax.text(T - 0.4, i, f" = {value}, {'right' if value == a + b else 'wrong'}" if i else f" = {a + b}",
                 va="center", fontsize=9, fontweight="normal" if i else "bold")
     ax.axhline(0.5, color="white", lw=3)
-    ax.set_xticks(range(T), [f"{T - 1 - j}" for j in range(T)])
+    ax.set_xticks(range(T), [str(t) for t in range(T)])
     ax.set_yticks(range(len(rows) + 1), ["true bits"] + [f"step {s}" for s in show])
-    ax.set(xlabel="bit position (7 = most significant); digit = predicted bit, framed = wrong",
+    ax.set(xlabel=f"{STEP_AXIS}\ndigit: predicted bit; framed: wrong",
            ylabel="after this many updates", title=f"The post's network answering {a} + {b} as it trains")
     fig.colorbar(im, cax=fig.add_axes((0.88, 0.75 / height, 0.025, 1 - 1.2 / height)),
                  label="output: P(bit = 1)")
@@ -342,9 +345,9 @@ class TrainingFrame:
         T = true.size
         self.bars = ax.bar(np.arange(T), np.zeros(T), 0.7, color=COLORS["blue"])
         self.threshold = ax.axhline(0.5, color="0.4", ls="--", lw=1)
-        ax.set_xticks(np.arange(T), [str(T - 1 - j) for j in range(T)])
+        ax.set_xticks(np.arange(T), [str(t) for t in range(T)])
         ax.set(yticks=[0, 0.25, 0.5, 0.75, 1], xlim=(-0.6, T - 0.4), ylim=(0, 1.42),
-               xlabel="bit position (7 = most significant)\nblue: bit right, vermillion: bit wrong",
+               xlabel=f"{STEP_AXIS}\nblue: bit right, vermillion: bit wrong",
                ylabel="output: P(bit = 1)")
         ax.text(-0.55, 1.31, "true", fontsize=8, ha="right", va="center")
         ax.text(-0.55, 1.13, "predicted", fontsize=8, ha="right", va="center")
@@ -369,8 +372,9 @@ class TrainingFrame:
             line.set_xdata([step, step])
         self.dot.set_data([step], [100 * self.accuracy[k]])
         self.acc_text.set_text(f"{100 * self.accuracy[k]:.1f} % of all sums right")
-        value, total, bits = from_bits(pred), self.a + self.b, "".join(map(str, pred))
+        # the bars are in time order (t = 0 on the left); the number is written MSB first, as usual
+        value, total, bits = from_bits(pred[::-1]), self.a + self.b, "".join(map(str, pred[::-1]))
         verdict = "right" if value == total else "wrong"
-        self.title.set_text(f"{self.a} + {self.b} after {step} updates: {bits} = {value} ({verdict})")
-        return (f"step {step}: predicted <code>{bits}</code> = {value}, "
+        self.title.set_text(f"{self.a} + {self.b} after {step} updates: answers {value} ({verdict})")
+        return (f"step {step}: predicted <code>{bits}</code> (MSB first) = {value}, "
                 f"true {total}, {verdict} ({int((pred == true).sum())} of {pred.size} bits right)")

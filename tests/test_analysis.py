@@ -44,6 +44,9 @@ def test_carry_probe_trained(trained_nets):
         pred = (probe.best_sign * (h[:, j] - probe.best_threshold) > 0)
         assert np.mean(pred == (c == 1)) == probe.best_unit_accuracy == probe.unit_accuracy.max()
         assert 0.5 <= probe.best_unit_accuracy <= 1.0
+        if probe.best_unit_accuracy == 1.0:       # then the threshold lies in an empty gap between the groups
+            low, high = (h[c == 1, j], h[c == 0, j]) if probe.best_sign < 0 else (h[c == 0, j], h[c == 1, j])
+            assert low.max() < probe.best_threshold < high.min()
         assert probe.carry_fraction == pytest.approx(c.mean())
 
 

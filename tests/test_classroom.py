@@ -9,6 +9,8 @@ import zlib
 
 import nbformat
 import pytest
+
+import binrnn_helpers as bh
 from nbformat.v4 import new_code_cell, new_markdown_cell, new_notebook, new_output
 
 from conftest import load_tool
@@ -101,6 +103,30 @@ def test_headings_solutions_and_self_checks():
         new_markdown_cell("> **Think!** Why?")]))
     assert C.assign_slide_types(nb) == ["slide", "slide", "subslide", "", "skip", "skip", "notes",
                                         "fragment"]
+
+
+def test_a_printed_line_wider_than_a_slide_is_reported():
+    def printing(text, tags=()):
+        cell = new_code_cell("print(x)", metadata={"tags": list(tags)})
+        cell.outputs = [new_output("stream", name="stdout", text=text)]
+        return cell
+    fits, wide = "x" * C.OUT_CHARS + "\n", "short\n" + "y" * (C.OUT_CHARS + 1) + "\n"
+    nb = as_dict(new_notebook(cells=[new_markdown_cell("# Title"), printing(fits), printing(wide),
+                                     printing(wide, ["self-check"]), printing(wide, ["solution"])]))
+    for cell, kind in zip(nb["cells"], C.assign_slide_types(nb)):
+        cell["metadata"]["slideshow"] = {"slide_type": kind}
+    assert C.too_wide(nb) == [(2, "y" * (C.OUT_CHARS + 1))]     # skipped and notes cells aside
+    [problem] = C.check_notebook(nb)
+    assert "cell 2 prints a line of 65 characters, over the 64" in problem
+    # the library's printed checks keep to the same width
+    assert C.OUT_CHARS == bh.exercises.WIDTH == 64
+
+
+def test_a_folded_answer_counts_as_its_summary_line():
+    answer = "\n\n".join(["1. A question?", "   <details><summary>Answer</summary>",
+                           "   " + "A long answer. " * 60, "   </details>"])
+    assert C.cell_height(new_markdown_cell(answer)) < C.cell_height(new_markdown_cell("1. A question?")) \
+        + 2 * C.MD_LINE + C.BLOCK_GAP
 
 
 def test_a_cell_taller_than_a_slide_is_split_in_the_deck():

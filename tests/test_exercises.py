@@ -1,17 +1,114 @@
 import numpy as np
+import pytest
 
 import binrnn_helpers as bh
+from binrnn_helpers.exercises import WIDTH, check_function, check_value
 
 
-def test_compare_says_exact_approximate_or_different_and_hides_rounding_noise(capsys):
+def test_compare_says_exact_close_or_different_and_hides_rounding_noise(capsys):
     a = np.linspace(0, 1, 12).reshape(3, 4)
     bh.compare("same", a, a.copy())
     bh.compare("noise", a, a + 1e-13)
     bh.compare("off", a, a + np.eye(3, 4) * 2e-3)
     bh.compare("shape", a, a.T)
+    assert capsys.readouterr().out.splitlines() == [
+        "same: exact",
+        "noise: close, max difference < 1e-9",
+        "off: DIFFERENT, max difference 2.0e-03",
+        "shape: DIFFERENT shapes, (3, 4) and (4, 3)"]
+
+
+def test_compare_puts_the_verdict_of_a_long_name_on_its_own_line(capsys):
+    name = "ripple_carries vs the bits of a ^ b ^ (a + b), all 16,384 pairs"
+    bh.compare(name, [1, 2], [1, 2])
+    assert capsys.readouterr().out.splitlines() == [name + ":", "    exact"]
+
+
+def _lines(capsys):
     lines = capsys.readouterr().out.splitlines()
-    assert [line.split()[0] for line in lines] == ["same", "noise", "off", "shape"]
-    assert "exact: True  | approx: True  | max difference: 0" in lines[0]
-    assert "exact: False | approx: True  | max difference: < 1e-9" in lines[1]
-    assert "exact: False | approx: False | max difference: 2.0e-03" in lines[2]
-    assert "shapes differ: (3, 4) and (4, 3)" in lines[3]
+    assert all(len(line) <= WIDTH for line in lines), lines
+    return lines
+
+
+def test_a_stub_is_not_implemented_yet(capsys):
+    def sum_many(numbers):
+        raise NotImplementedError("Exercise 1: the hint")
+    assert check_function(sum_many, [(([1, 2],), 3)]) is False
+    lines = _lines(capsys)
+    assert lines[0].startswith("✗ sum_many: not implemented yet")
+
+
+@pytest.mark.parametrize("body", [
+    lambda n: [0, 1][n],                # IndexError
+    lambda n: n + "1",                  # TypeError
+    lambda n: {}["key"],                # KeyError
+    lambda n: 1 / 0,                    # ZeroDivisionError
+    lambda n: np.zeros(2) @ np.zeros(3),    # ValueError from numpy
+])
+def test_an_exception_in_the_students_code_is_reported_not_raised(capsys, body):
+    assert check_function(body, [((5,), 6), ((1,), 2)], name="f") is False
+    lines = _lines(capsys)
+    assert lines[0].startswith("✗ f raised ") and lines[0].endswith(" on case 1 of 2:")
+    assert lines[1].strip() and lines[2] == "  arguments: 5"
+    assert len(lines) == 3
+
+
+def test_a_wrong_array_shows_the_first_mismatch_and_the_largest_difference(capsys):
+    expected = np.arange(117 * 16, dtype=float).reshape(117, 16)
+    got = expected.copy()
+    got[3, 5] += 0.25
+    got[40, 2] -= 7.0
+    assert check_function(lambda x: got, [((np.ones((8, 100, 2)),), expected)], name="rnn_step") is False
+    assert _lines(capsys) == [
+        "✗ rnn_step: case 1 of 1 is wrong.",
+        "  arguments: float64 array (8, 100, 2)",
+        "  first mismatch at [3, 5]: got 53.25, expected 53",
+        "  largest difference 7 at [40, 2]; 2 of 1872 differ"]
+
+
+def test_wrong_lengths_shapes_none_and_scalars(capsys):
+    assert not check_function(lambda n: [0] * (n - 1), [((3,), [0, 1, 1])], name="bits")
+    assert not check_function(lambda n: np.zeros((2, n)), [((3,), np.zeros((3, 2)))], name="m")
+    assert not check_function(lambda n: None, [((3,), 5)], name="f")
+    assert not check_function(lambda n: n + 1, [((3,), 5)], name="f")
+    lines = _lines(capsys)
+    assert "  expected 3 items, got 2" in lines
+    assert "  got shape (2, 3), expected shape (3, 2)" in lines
+    assert "  got None: does the function return its result?" in lines
+    assert "  got 4, expected 5" in lines
+
+
+def test_right_answers_pass_including_tuples_of_arrays_and_float_rounding(capsys):
+    assert check_function(lambda n: (n, np.ones(n) / 3), [((3,), (3, np.ones(3) / 3 + 1e-12))], name="t")
+    assert check_function(lambda n: [(n >> t) & 1 for t in range(4)],
+                          [((6,), [0, 1, 1, 0]), ((9,), [1, 0, 0, 1])], name="bits")
+    assert _lines(capsys) == ["✓ t: right.", "✓ bits: all 2 cases right."]
+
+
+def test_a_wrong_item_of_a_tuple_is_named(capsys):
+    assert not check_function(lambda n: (n, np.zeros(2)), [((3,), (3, np.array([0.0, 1.0])))], name="t")
+    assert _lines(capsys)[2:] == ["  item [1] differs:", "    first mismatch at [1]: got 0, expected 1",
+                                  "    largest difference 1 at [1]; 1 of 2 differ"]
+
+
+def test_huge_arguments_and_results_stay_short(capsys):
+    big = 7 ** 5000
+    assert not check_function(lambda n: n, [((big,), big + 1)], name="f")
+    assert not check_function(lambda s: s * 2, [(("x" * 10_000,), "y")], name="f")
+    assert len(_lines(capsys)) == 8
+
+
+def test_something_that_is_not_a_function(capsys):
+    assert check_function(42, [((1,), 1)], name="f") is False
+    assert _lines(capsys) == ["✗ f is 42, not a function: run the cell that defines it."]
+
+
+def test_check_value(capsys):
+    assert check_value(None, 3.0, "delta") is False
+    assert check_value(..., 3.0, "delta") is False
+    assert check_value(np.array([1.0, 2.0]), np.array([1.0, 2.5]), "delta") is False
+    assert check_value(3.0 + 1e-9, 3.0, "delta") is True
+    assert _lines(capsys) == [
+        "✗ delta: not answered yet.", "✗ delta: not answered yet.", "✗ delta is wrong.",
+        "  first mismatch at [1]: got 2, expected 2.5",
+        "  largest difference 0.5 at [1]; 1 of 2 differ", "✓ delta: right."]

@@ -1,6 +1,8 @@
 """What every notebook owes nbval: test plumbing in cell tags, not in the code students read."""
+import ast
 import json
 import pathlib
+import re
 
 import pytest
 
@@ -18,3 +20,244 @@ def test_noisy_cells_are_tagged_not_commented(path):
     assert len(tagged) <= 3, "a notebook whose output is mostly noise tests nothing"
     for c in tagged:
         assert c["execution_count"] is not None      # still run (and so checked for errors) by nbval
+
+
+# ---------------------------------------------------------------- a student alone can check every answer
+def _cells(path):
+    return json.loads(path.read_text(encoding="utf-8"))["cells"]
+
+
+def _src(cell):
+    return "".join(cell["source"])
+
+
+_NUMBERED = re.compile(r"^\s{0,4}(?:\*\*)?\d+[.)]\s")
+
+
+def unanswered_questions(markdown):
+    """The questions of a markdown cell with no folded answer (``<details>``) after them.
+
+    A question is a numbered item in a section whose heading says "Questions", or after a
+    **Think!** marker (to the next heading); an un-numbered Think! is one question."""
+    missing, pending, section, think = [], None, False, False
+    for raw in markdown.splitlines():
+        line = re.sub(r"^\s*>\s?", "", raw)
+        if re.match(r"#{1,6}\s", line):
+            if pending:
+                missing.append(pending)
+            pending, section, think = None, "question" in line.lower(), False
+        elif line.lstrip().startswith("**Think!**"):
+            if pending:
+                missing.append(pending)
+            pending, think = line.strip(), True
+        elif (section or think) and _NUMBERED.match(line):
+            if pending and "**Think!**" not in pending:     # a Think! that numbers its questions
+                missing.append(pending)
+            pending = line.strip()
+        elif "<details" in line.lower() and pending:
+            pending = None
+    if pending:
+        missing.append(pending)
+    return missing
+
+
+def test_the_question_finder_on_small_examples():
+    answer = "   <details><summary>Answer</summary>\n\n   Because.\n\n   </details>"
+    assert unanswered_questions(f"## Questions\n\n1. Why?\n\n{answer}\n\n2. How?\n\n{answer}") == []
+    assert unanswered_questions(f"## Questions\n\n1. Why?\n\n2. How?\n\n{answer}") == ["1. Why?"]
+    assert unanswered_questions("## Questions\n\n1. Why?\n\n## Exercises\n\n1. Do.") == ["1. Why?"]
+    assert unanswered_questions("> **Think!** Why so?\n\nText.") == ["**Think!** Why so?"]
+    assert unanswered_questions(f"> **Think!** Why so?\n\n{answer}") == []
+    assert unanswered_questions(f"**Think!**\n1. Why?\n{answer}\n2. How?") == ["2. How?"]
+    assert unanswered_questions("## Exercises\n\n1. Do this.\n2. Do that.") == []
+
+
+@pytest.mark.parametrize("path", NOTEBOOKS, ids=lambda p: p.name)
+def test_every_question_has_a_folded_answer(path):
+    cells = _cells(path)
+    markdown = [_src(c) for c in cells if c["cell_type"] == "markdown"]
+    missing = [q for text in markdown for q in unanswered_questions(text)]
+    assert missing == [], f"questions without a folded answer: {missing}"
+    text = "\n".join(markdown)
+    assert text.count("<details") == text.count("</details>")
+    assert re.search(r"#{1,6} .*Questions", text), "every notebook ends with recall questions"
+
+
+@pytest.mark.parametrize("path", NOTEBOOKS, ids=lambda p: p.name)
+def test_the_end_links_the_teachers_guide(path):
+    last = [c for c in _cells(path) if c["cell_type"] == "markdown"][-1]
+    if path.name.startswith("00"):      # 00 ends with its appendix; the guide is linked before it
+        last = next(c for c in _cells(path) if c["cell_type"] == "markdown"
+                    and _src(c).lstrip("-\n ").startswith("Next:"))
+    assert "(../docs/teaching-guide.md)" in _src(last)
+    assert (path.parents[1] / "docs" / "teaching-guide.md").is_file()
+
+
+def _top_level_names(source):
+    """Names a cell defines at top level (functions, classes, assignments)."""
+    names = set()
+    for node in ast.parse(source).body:
+        if isinstance(node, (ast.FunctionDef, ast.ClassDef)):
+            names.add(node.name)
+        elif isinstance(node, (ast.Assign, ast.AnnAssign)):
+            targets = node.targets if isinstance(node, ast.Assign) else [node.target]
+            names |= {n.id for t in targets for n in ast.walk(t) if isinstance(n, ast.Name)}
+    return names
+
+
+def exercises(path):
+    """(names the stub defines, self-check cell source) for each exercise of a notebook, and the
+    solution cells' sources."""
+    cells, found, solutions = _cells(path), [], []
+    for i, cell in enumerate(cells):
+        tags = cell["metadata"].get("tags", [])
+        if "exercise" in tags:
+            check = next(c for c in cells[i + 1:] if "self-check" in c["metadata"].get("tags", []))
+            found.append((_top_level_names(_src(cell)), _src(check)))
+        if "solution" in tags:
+            solutions.append(_src(cell))
+    return found, solutions
+
+
+@pytest.mark.parametrize("path", NOTEBOOKS, ids=lambda p: p.name)
+def test_a_worked_solution_never_replaces_the_students_function(path):
+    """After Run All, the self-check under a stub must still check the student's own code."""
+    found, solutions = exercises(path)
+    assert len(found) >= 2 and len(solutions) == len(found)
+    stubs = set().union(*(names for names, _ in found))
+    for source in solutions:
+        assert not (_top_level_names(source) & stubs), source.splitlines()[0]
+        assert re.search(r"^def \w+_solution\(", source, re.M), source.splitlines()[0]
+
+
+@pytest.mark.parametrize("path", NOTEBOOKS, ids=lambda p: p.name)
+def test_one_indexing_convention(path):
+    """h_t = σ(x_t U + h_{t−1} W) everywhere; no text writes the other convention."""
+    text = "\n".join(_src(c) for c in _cells(path))
+    other = re.compile(r"h_\{?t\s*\+\s*1\}?\s*=\s*\\?(σ|sigma)|h<sub>t\+1</sub>\s*=\s*σ")
+    assert not other.findall(text)
+
+
+# Lazy answers every self-check must reject: the generic ones below for every exercise, and
+# those written for one exercise.  Each is run through the self-check cell itself, in the
+# notebook's own kernel, after everything above it has run.
+GENERIC_LAZY = [
+    "def {name}(*args, **kwargs):\n    return None",
+    "def {name}(*args, **kwargs):\n    return 0",
+    "def {name}(*args, **kwargs):\n    return args[0]",
+]
+SPECIFIC_LAZY = {
+    "add_bits_lsb_first": [                        # 01: no carry at all
+        "def add_bits_lsb_first(a_bits, b_bits):\n    return a_bits + [0]",
+        "def add_bits_lsb_first(a_bits, b_bits):\n"
+        "    return [x ^ y for x, y in zip(a_bits, b_bits)] + [0]",
+    ],
+    "longest_carry_chain": [                       # 01: counts carries, not the longest run
+        "def longest_carry_chain(a, b):\n    return bin((a ^ b ^ (a + b)) >> 1).count('1')",
+        "def longest_carry_chain(a, b):\n    return max(len(r) for r in f'{a & b:b}'.split('0'))",
+    ],
+    "subtract_bits_lsb_first": [                   # 01: no borrow, or a borrow never passed on
+        "def subtract_bits_lsb_first(a_bits, b_bits):\n    return [x ^ y for x, y in zip(a_bits, b_bits)]",
+        "def subtract_bits_lsb_first(a_bits, b_bits):\n    borrow, out = 0, []\n"
+        "    for x, y in zip(a_bits, b_bits):\n        out.append(x ^ y ^ borrow)\n"
+        "        borrow = int(x < y)\n    return out",
+    ],
+    "rnn_step": [                                  # 02: no memory; W the wrong way round
+        "def rnn_step(x_t, h_prev, U, W):\n    return bh.sigmoid(x_t @ U)",
+        "def rnn_step(x_t, h_prev, U, W):\n    return bh.sigmoid(x_t @ U + h_prev @ W.T)",
+    ],
+    "forward_outputs": [                           # 02: a constant answer
+        "def forward_outputs(params, a, b):\n    return np.zeros(8)",
+        "def forward_outputs(params, a, b):\n    return np.full(8, 0.5)",
+    ],
+    "count_parameters": [                          # 02: the answer for H = 16 only; V forgotten
+        "def count_parameters(H):\n    return 304",
+        "def count_parameters(H):\n    return 2 * H + H * H",
+    ],
+    "sgd_update": [                                # 04: the wrong sign; no learning rate
+        "def sgd_update(weights, gradient, alpha):\n    return weights + alpha * gradient",
+        "def sgd_update(weights, gradient, alpha):\n    return weights - gradient",
+    ],
+    "first_logged_step_below": [                   # 04: the first entry; the last one below
+        "def first_logged_step_below(log, threshold):\n    return log[0].step",
+        "def first_logged_step_below(log, threshold):\n"
+        "    return max((e.step for e in log if e.error < threshold), default=None)",
+    ],
+    "adam_step": [                                 # 04: no bias correction; sign descent
+        "def adam_step(w, g, m, v, t, lr=0.05, beta1=0.9, beta2=0.999, eps=1e-8):\n"
+        "    m = beta1 * m + (1 - beta1) * g\n    v = beta2 * v + (1 - beta2) * g ** 2\n"
+        "    return w - lr * m / (np.sqrt(v) + eps), m, v",
+        "def adam_step(w, g, m, v, t, lr=0.05, beta1=0.9, beta2=0.999, eps=1e-8):\n"
+        "    return w - lr * np.sign(g), m, v",
+    ],
+    "carry_machine": [                             # 05: nothing; the sum bit without the carry
+        "def carry_machine():\n    return np.zeros((2, 4), int), np.zeros((2, 4), int)",
+        "def carry_machine():\n    xor = np.array([0, 1, 1, 0])\n"
+        "    return np.zeros((2, 4), int), np.array([xor, xor])",
+    ],
+    "carry_sequence": [                            # 05: generate only, never propagate
+        "def carry_sequence(p, q, width=8):\n    return [((p >> t) & (q >> t)) & 1 for t in range(width)]",
+    ],
+    "smallest_hidden_size": [                      # 05: trains nothing
+        "def smallest_hidden_size(seed, sizes=range(1, 9)):\n    return min(sizes)",
+        "def smallest_hidden_size(seed, sizes=range(1, 9)):\n    return max(sizes)",
+    ],
+    "output_delta": [                              # 03: the cross-entropy delta; the post's sign
+        "def output_delta(o, y):\n    return o - y",
+        "def output_delta(o, y):\n    return (y - o) * o * (1 - o)",
+    ],
+    "hidden_deltas": [                             # 03: nothing flows back from step t + 1
+        "def hidden_deltas(params, trace, targets):\n"
+        "    o, h = trace.output, trace.hidden\n"
+        "    T, N, H = h[1:].shape\n"
+        "    deltas = np.zeros((T, N, H))\n"
+        "    for t in reversed(range(T)):\n"
+        "        d_out = ((o[t] - targets[t]) * o[t] * (1 - o[t]))[:, None]\n"
+        "        deltas[t] = (d_out @ params.V.T) * h[t + 1] * (1 - h[t + 1])\n"
+        "    return deltas",
+        "def hidden_deltas(params, trace, targets):\n    return trace.hidden[1:]",
+    ],
+    "grad_V": [                                    # 03: off by one step; the last step only
+        "def grad_V(trace, delta_out):\n"
+        "    return sum(trace.hidden[t].T @ delta_out[t] for t in range(len(delta_out)))",
+        "def grad_V(trace, delta_out):\n    return trace.hidden[-1].T @ delta_out[-1]",
+    ],
+}
+
+
+def _lazy_cell(names, check_source):
+    """Code that runs ``check_source`` once for each lazy version of the exercise's function and
+    fails if any passes, then puts the stub back."""
+    [name] = sorted(n for n in names if not n.startswith("_"))[:1] or [None]
+    lazies = [lazy.format(name=name) for lazy in GENERIC_LAZY] + SPECIFIC_LAZY.get(name, [])
+    return "\n".join([
+        "import contextlib as _contextlib, io as _io",
+        f"_stub = {name}",
+        f"for _lazy in {lazies!r}:",
+        "    exec(_lazy, globals())",
+        "    _out = _io.StringIO()",
+        "    with _contextlib.redirect_stdout(_out):",
+        f"        exec({check_source!r}, globals())",
+        "    assert '✓' not in _out.getvalue() and '✗' in _out.getvalue(), (_lazy, _out.getvalue())",
+        f"{name} = _stub",
+    ])
+
+
+@pytest.mark.parametrize("path", NOTEBOOKS, ids=lambda p: p.name)
+def test_self_checks_reject_lazy_answers(path, tmp_path):
+    nbformat = pytest.importorskip("nbformat")
+    nbclient = pytest.importorskip("nbclient")
+    nb = nbformat.read(str(path), as_version=4)
+    found = iter(exercises(path)[0])
+    cells = []
+    for cell in nb.cells:
+        tags = cell.metadata.get("tags", [])
+        if "solution" in tags or cell.cell_type != "code":
+            continue
+        cells.append(cell)
+        if "self-check" in tags:
+            names, check = next(found)
+            cells.append(nbformat.v4.new_code_cell(_lazy_cell(names, check)))
+    nb.cells = cells
+    nbclient.NotebookClient(nb, timeout=300, kernel_name="python3",
+                            resources={"metadata": {"path": str(path.parent)}}).execute()

@@ -1,5 +1,6 @@
 """The setup files agree with each other: pyproject.toml, environment.yml, postBuild, README."""
 import importlib.metadata
+import json
 import subprocess
 import sys
 import pathlib
@@ -90,3 +91,44 @@ def test_the_core_and_the_command_line_import_no_views_and_no_classroom_tooling(
               "print(heavy, 'matplotlib' in sys.modules)\n")
     out = subprocess.run([sys.executable, "-c", script], capture_output=True, text=True, check=True).stdout
     assert out.split() == ["[]", "True"]
+
+
+def make_recipe(target):
+    """The recipe lines of a Makefile target (tab-indented lines right after ``target:``)."""
+    lines = (ROOT / "Makefile").read_text().splitlines()
+    start = next(i for i, ln in enumerate(lines) if ln.startswith(f"{target}:"))
+    recipe = []
+    for ln in lines[start + 1:]:
+        if not ln.startswith("\t"):
+            break
+        recipe.append(ln.strip().lstrip("@"))
+    return recipe
+
+
+def test_make_lab_opens_the_first_notebook_with_no_news_prompt():
+    recipe = make_recipe("lab")
+    launch = [ln for ln in recipe if "jupyter lab" in ln]
+    assert len(launch) == 1 and launch[0].split()[-1] == "notebooks/00_start_here.ipynb"
+    assert "--ServerApp.root_dir=." in launch[0]     # rooted at the repository, as on Binder
+    # JupyterLab's news prompt is switched off by the overrides file, which make lab (into .venv)
+    # and postBuild (into Binder's environment) copy to where JupyterLab reads default settings
+    overrides = json.loads((ROOT / "tools" / "jupyterlab_overrides.json").read_text())
+    notification = overrides["@jupyterlab/apputils-extension:notification"]
+    assert notification == {"fetchNews": "false", "checkForUpdates": False}
+    copy = "cp tools/jupyterlab_overrides.json $(VENV)/share/jupyter/lab/settings/overrides.json"
+    assert recipe.index(copy) < recipe.index(launch[0])
+    post = (ROOT / "postBuild").read_text()
+    assert 'settings="$(python -c \'import sys; print(sys.prefix)\')/share/jupyter/lab/settings"' in post
+    assert 'cp tools/jupyterlab_overrides.json "$settings/overrides.json"' in post
+
+
+def test_the_overrides_are_valid_jupyterlab_settings():
+    """Each setting exists in the installed JupyterLab's schema and has a value it allows."""
+    import jsonschema
+    schemas = pathlib.Path(sys.prefix) / "share" / "jupyter" / "lab" / "schemas"
+    overrides = json.loads((ROOT / "tools" / "jupyterlab_overrides.json").read_text())
+    for plugin, values in overrides.items():
+        package, _, name = plugin.partition(":")
+        schema = json.loads((schemas / package / f"{name}.json").read_text())
+        assert set(values) <= set(schema["properties"]), plugin
+        jsonschema.validate(values, schema)

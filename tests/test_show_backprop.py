@@ -190,6 +190,26 @@ def test_reach_back_fades_over_long_sequences():
     assert r[-1] / r[0] < 1e-12 and np.all(r[8:] < r[:-8])
 
 
+
+def test_one_step_back_shrinks_at_most_by_the_spectral_norm_over_four():
+    """Notebook 03, section 8: the spectral norm np.linalg.norm(W, 2) is the largest factor by which
+    v @ W.T stretches a vector v, and one step back multiplies the size by at most ||W||_2 / 4."""
+    rng = np.random.RandomState(2)
+    W = bh.init_params(16, seed=0).W
+    top = np.linalg.norm(W, 2)
+    v = rng.normal(size=(2000, 16))
+    stretch = np.linalg.norm(v @ W.T, axis=1) / np.linalg.norm(v, axis=1)
+    assert stretch.max() <= top * (1 + 1e-12)
+    most = np.linalg.svd(W)[2][0]                          # the direction stretched most
+    assert np.linalg.norm(most @ W.T) == pytest.approx(top, rel=1e-12)
+    assert np.linalg.norm(W) > top                         # without the 2: a larger number
+    x = rng.randint(0, 2, size=(20, 50, 2)).astype(float)
+    for seed, scale in ((0, 1.0), (1, 3.0), (2, 0.3)):
+        p = bh.init_params(16, seed=seed)
+        p = bh.Params(p.U, scale * p.W, p.V)
+        r = sb.reach_back(p, x)
+        assert np.all(r[1:] <= np.linalg.norm(p.W, 2) / 4 * r[:-1] * (1 + 1e-12))
+
 # ---------------------------------------------------------------------------------------------
 # static figures: what each one draws
 # ---------------------------------------------------------------------------------------------

@@ -112,6 +112,9 @@ def test_carry_statistics_figure_draws_the_numbers():
     # the value written over each bar is that bar's number
     assert [t.get_text() for t in ax1.texts[:8]] == [f"{r:.3f}" for r in rate]
     assert [t.get_text() for t in ax2.texts] == [f"{c:,}" for c in counts]
+    # the empty column 7 is explained, not left looking like a missing bar
+    [note] = ax1.texts[8:]
+    assert rate[7] == 0 and note.get_text().replace("\n", " ") == "never: the sum fits 8 bits"
 
 
 def drawn_bits(ax, width=8):

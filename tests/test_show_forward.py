@@ -12,6 +12,7 @@ matplotlib.use("Agg")
 import matplotlib.pyplot as plt  # noqa: E402
 import numpy as np  # noqa: E402
 import pytest  # noqa: E402
+from matplotlib.patches import Rectangle  # noqa: E402
 
 import binrnn_helpers as bh  # noqa: E402
 from binrnn_helpers import show_forward as sf  # noqa: E402
@@ -200,6 +201,13 @@ def test_plot_carry_separation_draws_the_best_unit_split_by_carry(networks):
                              if 0 < sep["threshold"] < 1 else [])
         unit, percent = numbers(ax.get_title())        # "best single unit j ... right on 99.9%"
         assert unit == j and percent == pytest.approx(100 * sep["accuracy"][j], abs=0.05)
+        # the count axis is logarithmic with readable ticks: whole decades from 1, written out
+        assert ax.get_yscale() == "log" and ax.get_ylim()[0] < 1
+        shown = [(tk.get_position()[1], tk.get_text()) for tk in ax.get_yticklabels()
+                 if ax.get_ylim()[0] <= tk.get_position()[1] <= ax.get_ylim()[1]]
+        assert len(shown) >= 3
+        assert [text for _, text in shown] == [f"{v:,.0f}" for v, _ in shown]
+        assert [v for v, _ in shown] == [10.0 ** k for k in range(len(shown))]
     fig2 = sf.plot_carry_separation(networks)                 # Params are accepted too
     for ax, ax2 in zip(fig.axes, fig2.axes):
         for patch, patch2 in zip(ax.patches, ax2.patches):
@@ -208,6 +216,51 @@ def test_plot_carry_separation_draws_the_best_unit_split_by_carry(networks):
         sf.plot_carry_separation({"x": 3})
     with pytest.raises(TypeError, match="separations"):
         sf.plot_carry_separation({})
+
+
+@pytest.mark.parametrize("a, b", [(9, 60), (127, 1), (100, 27)])
+def test_plot_carry_unit_marks_the_measured_unit_and_reads_the_carry(networks, a, b):
+    for label, params in networks.items():
+        sep = sf.carry_separation(params)
+        j = sep["best_unit"]
+        fig = sf.plot_carry_unit(params, a, b, sep, label=label)
+        ax_h, ax_v = [ax for ax in fig.axes if ax.get_label() != "<colorbar>"]
+        hidden = ref_run(params, a, b)[0]                                  # (T, H)
+        np.testing.assert_allclose(ax_h.images[0].get_array(), hidden.T, rtol=1e-12, atol=1e-15)
+        assert ax_h.images[0].get_clim() == (0.0, 1.0)
+        (outline,) = [p for p in ax_h.patches if isinstance(p, Rectangle)]
+        assert outline.get_y() + outline.get_height() / 2 == j            # the row of unit j
+        assert outline.get_x() == -0.5 and outline.get_width() == 8       # across every step
+        assert f"unit {j}" in ax_h.get_title() and label in ax_h.get_title()
+        assert str(j) in [tk.get_text() for tk in ax_h.get_yticklabels()]
+        # the bottom panel: unit j's value per step on the logit axis, split by the true carry
+        carry = column_carries([a], [b])[:, 0]
+        line, no_carry, with_carry = ax_v.lines[:3]
+        np.testing.assert_allclose(line.get_ydata(), logit(hidden[:, j]), rtol=1e-12)
+        for points, value in ((no_carry, 0), (with_carry, 1)):
+            steps = np.flatnonzero(carry == value)
+            assert list(points.get_xdata()) == list(steps)
+            np.testing.assert_allclose(points.get_ydata(), logit(hidden[steps, j]), rtol=1e-12)
+        assert [int(tk.get_text().split("carry ")[1]) for tk in ax_v.get_xticklabels()] == list(carry)
+        if 0 < sep["threshold"] < 1:
+            (threshold,) = [ln for ln in ax_v.lines[3:]]
+            assert threshold.get_ydata()[0] == pytest.approx(logit(sep["threshold"]))
+        plt.close(fig)
+
+
+def test_plot_carry_unit_the_trained_unit_reads_9_plus_60(trained):
+    """The figure's message: the trained network's carry unit is on the carry side of its
+    threshold exactly at the steps with a carry (3, 4, 5 for 9 + 60)."""
+    sep = sf.carry_separation(trained)
+    fig = sf.plot_carry_unit(trained, 9, 60)                     # measures the unit itself
+    ax_v = fig.axes[1]
+    values = ax_v.lines[0].get_ydata()
+    side = values > logit(sep["threshold"]) if sep["above"] else values < logit(sep["threshold"])
+    assert list(side.astype(int)) == [0, 0, 0, 1, 1, 1, 0, 0]
+    with pytest.raises(TypeError, match="separation"):
+        sf.plot_carry_unit(trained, 9, 60, separation={"x": 1})
+    with pytest.raises(ValueError, match="a \\+ b = 256 needs 9 bits"):
+        sf.plot_carry_unit(trained, 128, 128, sep)
 
 
 @pytest.mark.parametrize("a, b", [(9, 60), (127, 1)])

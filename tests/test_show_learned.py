@@ -25,12 +25,26 @@ def test_plot_carry_units(trained):
     heights = [p.get_height() for p in ax1.patches]
     np.testing.assert_allclose(heights, np.sort(probe.correlations)[::-1])
     assert [t.get_text() for t in ax1.get_xticklabels()] == [str(j) for j in np.argsort(probe.correlations)[::-1]]
+    assert ax2.get_xscale() == "logit" and ax2.get_yscale() == "log"
     assert ax2.lines[0].get_xdata()[0] == pytest.approx(probe.best_threshold)
     best = hidden[..., probe.best_unit]                 # the histograms count the best unit's samples
-    for histogram, value in zip(ax2.patches, (0, 1)):
-        counts, _ = np.histogram(best[carry == value], bins=np.linspace(0, 1, 51))
+    histograms = [p for p in ax2.patches if p.get_label().startswith("carry")]
+    edges = np.unique(np.concatenate([h.get_xy()[:, 0] for h in histograms]))
+    z = np.log(edges) - np.log1p(-edges)                # the bins are even steps on the logit axis
+    np.testing.assert_allclose(np.diff(z)[1:-1], np.diff(z)[1], rtol=1e-6)
+    for histogram, value in zip(histograms, (0, 1)):
+        assert histogram.get_label().startswith(f"carry = {value} ({np.sum(carry == value):,})")
+        counts, _ = np.histogram(best[carry == value], bins=edges)
         steps = histogram.get_xy()[:, 1]                # the outline's heights
         assert steps.max() == counts.max() and set(counts) <= set(steps)
+        assert counts.sum() == np.sum(carry == value)   # no sample falls off the axis
+    # the shaded gap is empty and holds the threshold: carry 1 below it, carry 0 above (or the reverse)
+    low, high = (best[carry == 1], best[carry == 0]) if probe.best_sign < 0 else (best[carry == 0], best[carry == 1])
+    (gap,) = [p for p in ax2.patches if p.get_label().startswith("empty gap")]
+    left, right = gap.get_x(), gap.get_x() + gap.get_width()
+    assert left == pytest.approx(low.max()) and right == pytest.approx(high.min())
+    assert low.max() < probe.best_threshold < high.min()
+    assert ax2.get_xlim()[0] < best.min() and best.max() < ax2.get_xlim()[1]
     plt.close(fig)
 
 
@@ -48,6 +62,13 @@ def test_plot_state_pca(trained):
         expected = np.unique(np.round(proj[m], 3), axis=0)
         np.testing.assert_allclose(coll.get_offsets(), expected)
         assert f"{m.sum():,} samples" in ax.get_legend().get_texts()[g].get_text()
+    plt.close(fig)
+    first = np.unique(proj[:16384], axis=0)          # the four states after the first step
+    fig = sl.plot_state_pca(proj, c, s, explained, marked=first, marked_label="after step 0")
+    ax = fig.axes[0]
+    assert len(ax.collections) == 5 and len(first) == 4
+    np.testing.assert_allclose(ax.collections[4].get_offsets(), first)
+    assert ax.get_legend().get_texts()[4].get_text() == "after step 0"
     plt.close(fig)
 
 
@@ -81,12 +102,25 @@ def test_results_figures():
         np.testing.assert_allclose(ax.lines[0].get_xdata(), [r[key] for r in rows])
         np.testing.assert_allclose(ax.lines[1].get_ydata(), [r["median_accuracy"] for r in rows])
     plt.close(fig)
-    fig = sl.plot_loss_curves(results["curves"])
-    ax = fig.axes[0]
-    assert len(ax.lines) == len(results["curves"])
-    for line, cv in zip(ax.lines, results["curves"]):
+    assert fig.legends and not any(ax.get_legend() for ax in fig.axes)    # one legend, below the panels
+    plt.close(fig)
+    curves = results["curves"]
+    fig = sl.plot_loss_curves(curves)
+    ref = curves[0]
+    for k, (ax, cv) in enumerate(zip(fig.axes, curves)):   # one panel per curve, the reference dashed in the others
+        *others, line = ax.lines
         np.testing.assert_array_equal(line.get_xdata(), cv["steps"])
         np.testing.assert_allclose(line.get_ydata(), cv["loss"])
+        assert line.get_color() == (bh.style.COLORS["blue"] if cv["converged"] else bh.style.COLORS["vermillion"])
+        assert cv["label"] in ax.get_title() and str(cv["steps"][-1]) in ax.get_title()
+        assert len(others) == (k != 0)
+        if others:
+            np.testing.assert_allclose(others[0].get_ydata(), ref["loss"])
+            assert others[0].get_linestyle() == "--"
+    assert all(not ax.axison for ax in fig.axes[len(curves):])
+    plt.close(fig)
+    fig = sl.plot_loss_curves(curves[:4])                   # a grid with empty places
+    assert sum(ax.axison for ax in fig.axes) == 4
     plt.close(fig)
 
 

@@ -85,24 +85,43 @@ def test_bad_arguments_are_refused_with_their_name(args, error, word):
 def test_column_sum_shows_both_answers_aligned(trained, a, b):
     text = show_start.column_sum(trained, a, b)
     lines = text.splitlines()
-    assert len(lines) == 5
+    assert len(lines) == 5 and max(len(ln) for ln in lines) <= 64
     net = bh.add(trained, a, b)
-    assert lines[0].split()[0] == f"{a:,}" and lines[1].split()[:2] == ["+", f"{b:,}"]
+    # digits grouped by thousands when that fits in 64 characters, else plain (the 127-bit pair)
+    fmt = "{:,}" if len(f"{max(a, b, a + b):,}") + 4 + len(f"network ({r_steps(a, b)} steps)") <= 64 else "{}"
+    assert lines[0].split()[0] == fmt.format(a) and lines[1].split()[:2] == ["+", fmt.format(b)]
     assert set(lines[2].strip()) == {"-"}
-    assert lines[3].split()[0] == f"{net:,}" and lines[4].split()[0] == f"{a + b:,}"
-    assert f"({a.bit_length()} bit" in lines[0] and f"({b.bit_length()} bit" in lines[1]
+    assert lines[3].split()[0] == fmt.format(net) and lines[4].split()[0] == fmt.format(a + b)
+    assert f"a ({a.bit_length()} bit" in lines[0] and f"b ({b.bit_length()} bit" in lines[1]
+    assert f"network ({r_steps(a, b)} steps)" in lines[3]
     # right-aligned: the last digit of every number sits in the same column
     ends = {re.search(r"\d[\d,]*", ln).end() for ln in (lines[0], lines[1], lines[3], lines[4])}
     assert len(ends) == 1
-    assert lines[4].endswith("same") == (net == a + b)
+    assert lines[4].endswith("Python: same") == (net == a + b)
+
+
+def r_steps(a, b):
+    return max(a.bit_length(), b.bit_length()) + 1
+
+
+def test_column_sum_groups_digits_only_when_the_lines_fit(trained):
+    params = trained
+    assert "4,611,686,018,427,387,903" in show_start.column_sum(params, 2**62 - 1, 0)
+    text = show_start.column_sum(params, 3**80, 7**45)
+    assert str(3**80) in text and "," not in text.splitlines()[0]
+    assert max(len(ln) for ln in text.splitlines()) <= 64
+    wide = show_start.column_sum(params, 3**80, 7**45, width=200)
+    assert f"{3**80:,}" in wide
 
 
 def test_column_sum_names_the_wrong_steps():
     text = show_start.column_sum(zero_params(), 5, 3)
-    assert "DIFFERENT" in text and "[3]" in text
+    assert "DIFFERENT (step 3 wrong)" in text
     assert text.splitlines()[3].split()[0] == "0"
     assert "(3 bits)" in text and "(2 bits)" in text
     assert "(1 bit)" in show_start.column_sum(zero_params(), 1, 0)
+    # 7 + 7 = 1110: an all-zero network gets steps 1, 2 and 3 wrong
+    assert "DIFFERENT (3 steps wrong, first 1)" in show_start.column_sum(zero_params(), 7, 7)
 
 
 # ------------------------------------------------------------------ adder_report
@@ -221,8 +240,23 @@ def test_contents_links_every_notebook_in_order(notebook):
     assert positions == sorted(positions)
 
 
+def glossary(nb):
+    """The appendix: every markdown cell from "## Appendix" on, which comes after the exercises and
+    the "Next:" cell; where the glossary used to be, a one-line pointer to it remains."""
+    start = next(i for i, c in enumerate(nb.cells) if c.source.startswith("## Appendix\n"))
+    exercises = [i for i, c in enumerate(nb.cells) if "exercise" in c.metadata.get("tags", [])]
+    assert exercises and start > max(exercises)
+    assert nb.cells[start - 1].source.startswith("---\n\nNext: ")
+    assert all(c.cell_type == "markdown" for c in nb.cells[start:])
+    assert nb.cells[-1].source.startswith("---\n\nNext: ")
+    return "\n\n".join(c.source for c in nb.cells[start:])
+
+
 def test_glossary_names_the_posts_terms_and_variables(notebook):
-    text = markdown(notebook)
+    text = glossary(notebook)
+    before = "\n\n".join(c.source for c in notebook.cells if c.cell_type == "markdown"
+                         and not c.source.startswith(("## Appendix", "### The post's")))
+    assert "[appendix](#Appendix)" in before and "| `layer_1` |" not in before
     terms = ["递归神经网络", "循环神经网络", "前向传播", "反向传播", "错误值", "损失值", "预测值", "正确值",
              "保存记忆", "解码成十进制", "更新权重参数", "生成训练数据集"]
     names = ["layer_1", "layer_2", "overallError", "layer_2_delta", "out_deltas", "layer_1_delta",
@@ -238,6 +272,18 @@ def test_glossary_names_the_posts_terms_and_variables(notebook):
     assert labels == {"损失值", "预测值", "正确值"}
     for label in labels:
         assert label in text, label
+
+
+def test_glossary_uses_the_series_indexing(notebook):
+    """h_t = σ(x_t U + h_{t−1} W) from h_{−1} = 0, hidden[t + 1] = h_t, o_t = σ(h_t V), as 02 teaches."""
+    rows = {re.match(r"\| `(\w+)`", ln).group(1): ln for ln in glossary(notebook).splitlines()
+            if re.match(r"\| `\w+`", ln)}
+    assert "h<sub>t</sub> = σ(x<sub>t</sub> U + h<sub>t−1</sub> W)" in rows["layer_1"]
+    assert "h<sub>−1</sub> = 0" in rows["layer_1"]
+    assert "`hidden[0]` is the start state h<sub>−1</sub> = 0" in rows["layer_1_values"]
+    assert "`hidden[t + 1]` is h<sub>t</sub>" in rows["layer_1_values"]
+    assert "o<sub>t</sub> = σ(h<sub>t</sub> V)" in rows["layer_2"]
+    assert "t+1" not in markdown(notebook).replace("T+1", "")
 
 
 def test_package_map_names_exist_and_cover_the_public_api(notebook):
@@ -263,20 +309,64 @@ def test_exercises_follow_the_series_convention(notebook):
     exercises = [i for i, t in enumerate(tags) if "exercise" in t]
     assert len(exercises) >= 2
     summary = next(i for i, c in enumerate(cells) if c.cell_type == "markdown" and "## Summary" in c.source)
+    said = lambda c: "".join(o.get("text", "") for o in c.outputs)   # noqa: E731
     for i in exercises:
         assert i > summary
         assert cells[i - 1].cell_type == "markdown"
         assert "raise NotImplementedError(\"Exercise" in cells[i].source
-        assert "self-check" in tags[i + 1] and "bh.exercises.check_" in cells[i + 1].source
+        check = cells[i + 1]
+        assert "self-check" in tags[i + 1] and "passed = bh.exercises.check_" in check.source
         assert cells[i + 2].source.startswith("**Worked solution**")
         solution = cells[i + 3]
         assert "solution" in tags[i + 3] and solution.metadata["jupyter"]["source_hidden"] is True
+        # the solution never redefines the student's function: it is <name>_solution, checked alike
         name = re.search(r"def (\w+)\(", cells[i].source).group(1)
-        assert f"def {name}(" in solution.source and cells[i + 1].source.splitlines()[-1] in solution.source
+        assert f"def {name}(" not in solution.source and f"def {name}_solution(" in solution.source
+        last = check.source.splitlines()[-1]
+        assert last.replace(f"({name},", f"({name}_solution,") in solution.source
+        assert not re.search(rf"\b{name}\b(?!_solution)", "\n".join(c.source for c in cells[i + 2:])), \
+            "nothing after the self-check may use the student's function"
         # saved outputs: the stub's self-check says "not implemented", the solution's says all right
-        said = lambda c: "".join(o.get("text", "") for o in c.outputs)   # noqa: E731
-        assert "not implemented yet" in said(cells[i + 1])
-        assert re.search(r": all \d+ cases right\.", said(solution))
+        assert "not implemented yet" in said(check)
+        assert re.search(r"\ball \d+ cases right", said(solution)) and "✗" not in said(solution)
+
+
+EXERCISE_HINTS_THAT_ARE_THE_ANSWER = ["total = bh.add", "(n >> t) & 1", ">> t"]
+
+
+def test_hints_point_the_way_without_giving_the_code(notebook):
+    for c in notebook.cells:
+        if "exercise" in c.metadata.get("tags", []):
+            hint = re.search(r'NotImplementedError\("([^"]*)"\)', c.source).group(1)
+            for code in EXERCISE_HINTS_THAT_ARE_THE_ANSWER:
+                assert code not in hint, hint
+
+
+def test_printed_lines_fit_a_slide(notebook):
+    """Every line a slide-visible code cell prints is at most 64 characters (the decks' output column)."""
+    for c in notebook.cells:
+        if c.cell_type != "code" or {"self-check", "solution"} & set(c.metadata.get("tags", [])):
+            continue
+        for o in c.outputs:
+            text = o.get("text", "") or o.get("data", {}).get("text/plain", "") \
+                if "text/html" not in o.get("data", {}) else ""
+            for line in "".join(text).splitlines():
+                if not line.startswith(("VBox(", "HBox(")):          # a widget's repr, never shown
+                    assert len(line) <= 64, (c.source[:40], line)
+
+
+def test_every_question_and_think_has_a_folded_answer(notebook):
+    cells = [c.source for c in notebook.cells if c.cell_type == "markdown"]
+    questions = next(s for s in cells if "## Questions to check your recall" in s)
+    part = questions.split("## Questions to check your recall", 1)[1]
+    items = re.split(r"^\d+\. ", part, flags=re.M)[1:]
+    assert len(items) == 6
+    for item in items:
+        assert "<details><summary>Answer</summary>" in item and "</details>" in item
+    thinks = [s for s in cells if "**Think!**" in s]
+    assert len(thinks) == 2
+    for s in thinks:
+        assert "<details><summary>Answer</summary>" in s.split("**Think!**", 1)[1]
 
 
 def test_notebook_is_saved_executed_and_clean(notebook):

@@ -42,6 +42,15 @@ passes is taller than 700 px.  The deck shows a cell taller than the limit on se
 (``split_cell``: markdown between blocks and table rows, code as its input then its outputs);
 what cannot be split (one code cell's source, one paragraph) is reported by ``check-slides``.
 
+The width rule
+--------------
+A printed line wider than the output column wraps wherever the column ends, often in the middle of
+a word or a number ("wro / ng", "0. / 36]").  So every line printed by a cell the deck shows (a text
+output: stream, error or plain-text result) is at most ``OUT_CHARS`` = 64 characters: the 741 px
+column at 11.5 px a character.  ``check-slides`` reports a wider line; ``bh.compare`` and the
+exercises' self-checks keep to it by themselves.  A folded answer (``<details>``) counts as its
+one-line summary in the height rule, as the deck shows it folded.
+
 The assignment rules (``assign_slide_types``)
 ---------------------------------------------
 1. The first cell (the title) and every markdown cell that opens with a level-1 or level-2 heading
@@ -96,6 +105,7 @@ TABLE_LINE, TABLE_PAD = 24, 9        # table cell: 20 px text, 4 px padding top 
 MATH_LINE = 40                       # one line of display maths
 CODE_LINE, CODE_PAD = 22.8, 16       # 19 px monospace: input and text output
 OUT_WIDTH = 741                      # text output wraps at this width (code input never wraps)
+OUT_CHARS = int(OUT_WIDTH // CODE_CHAR)   # so a printed line of up to 64 characters never wraps
 CELL_PAD = 12                        # padding of every cell
 OUT_GAP = 6                          # between a code cell's outputs
 WIDGET_ROW = 40                      # a row of sliders / text boxes / buttons
@@ -250,6 +260,8 @@ def _block_height(kind, lines, width=CONTENT_WIDTH):
         return CODE_PAD + CODE_LINE * sum(_lines(ln, width - CODE_PAD, CODE_CHAR) for ln in body)
     if kind == "math":
         return MATH_LINE * max(1, len(lines) - (1 if len(lines) > 1 else 0))
+    if kind == "details":   # a folded answer: the deck shows its one-line summary
+        return MD_LINE
     return MD_LINE * _lines(text, width) * maths      # a paragraph (and anything else)
 
 
@@ -566,6 +578,28 @@ def subslides(nb):
     return groups
 
 
+def _printed_text(output):
+    """The text an output shows as ``pre`` (a stream, an error, a plain-text result), or ""."""
+    kind = output.get("output_type")
+    if kind == "stream":
+        return _text(output.get("text"))
+    if kind == "error":
+        return "\n".join(output.get("traceback", []))
+    data = output.get("data", {})
+    if set(data) <= {"text/plain"}:
+        return _text(data.get("text/plain"))
+    return ""
+
+
+def too_wide(nb):
+    """``(cell index, line)`` for every printed line wider than ``OUT_CHARS`` in a cell the deck
+    shows: the slide would wrap it, often in the middle of a word or a number."""
+    return [(i, line) for i, cell in enumerate(nb["cells"])
+            if cell.get("cell_type") == "code" and slide_type(cell) not in ("skip", "notes")
+            for output in cell.get("outputs", [])
+            for line in _printed_text(output).splitlines() if len(line) > OUT_CHARS]
+
+
 def check_notebook(nb, name="notebook"):
     """Problems with the slide metadata of ``nb``: a list of messages (empty when all is well)."""
     problems = []
@@ -585,6 +619,9 @@ def check_notebook(nb, name="notebook"):
             parts = ", ".join(f"cell {i}: {h:.0f}" for i, h in group)
             problems.append(f"{name}: subslide {number} ({first!r}) is {total:.0f} px, over the "
                             f"{HEIGHT_LIMIT} px limit (deck cells: {parts})")
+    for i, line in too_wide(nb):
+        problems.append(f"{name}: cell {i} prints a line of {len(line)} characters, over the "
+                        f"{OUT_CHARS} a slide shows unwrapped: {line[:40]!r}...")
     return problems
 
 
