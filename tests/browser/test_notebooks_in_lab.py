@@ -61,6 +61,7 @@ def saved_cells(path):
             "png": sum("image/png" in o.get("data", {}) for o in outputs),
             "widgets": sum(WIDGET_VIEW in o.get("data", {}) for o in outputs),
             "stderr": any(o.get("name") == "stderr" for o in outputs),
+            "answers": 0 if cell["cell_type"] == "code" else source.count("<details>"),
             "first_line": next((ln for ln in source.splitlines() if ln.strip()), "")[:80],
         })
     return cells
@@ -90,6 +91,8 @@ PAGE_STATE = """() => {
         png: imgs.length,
         pngDrawn: imgs.filter(i => i.complete && i.naturalWidth > 0).length,
         widgets: c.querySelectorAll('.jp-OutputArea-output > .jupyter-widgets').length,
+        answers: Array.from(c.querySelectorAll('.jp-RenderedMarkdown details'))
+            .filter(d => !d.open && d.querySelector('summary')?.textContent === 'Answer').length,
       };
     }),
   };
@@ -393,6 +396,24 @@ class Notebook:
         if problems:
             raise AssertionError(f"{self.path.name}, after Run All:\n  " + "\n  ".join(problems))
 
+    def check_answers(self, state):
+        """Every folded answer is rendered as a closed <details> whose summary reads "Answer", and
+        a click on the summary unfolds it."""
+        wrong = [f"cell {i} ({saved['first_line']!r}): {c['answers']} of {saved['answers']}"
+                 for i, (c, saved) in enumerate(zip(state["cells"], self.saved))
+                 if c["answers"] != saved["answers"]]
+        if wrong:
+            raise AssertionError(f"{self.path.name}: folded answers not rendered closed as "
+                                 "'Answer':\n  " + "\n  ".join(wrong))
+        summary = self.page.locator(
+            ".jp-NotebookPanel:not(.lm-mod-hidden) .jp-RenderedMarkdown details > summary").first
+        summary.scroll_into_view_if_needed()
+        summary.click()
+        if not summary.evaluate("s => s.parentElement.open"):
+            raise AssertionError(f"{self.path.name}: a click on 'Answer' did not unfold it")
+        summary.click()
+        self.answer_count = sum(c["answers"] for c in state["cells"])
+
     def check_widgets_and_figures(self):
         def done(s):
             text = "".join(c["text"] for c in s["cells"])
@@ -659,6 +680,7 @@ def test_notebook_in_jupyterlab(path, lab, lab_page, summary, request):
         if upcoming is not None:
             lab.start_kernel_for(upcoming)
         nb.check_outputs(state)
+        nb.check_answers(state)
         timed("widgets+figures", nb.check_widgets_and_figures)
         timed("controls", nb.check_interactive_widgets)
         nb.check_log_console()
@@ -694,6 +716,7 @@ def test_notebook_in_jupyterlab(path, lab, lab_page, summary, request):
     summary.append(
         f"{path.name}: {time.monotonic() - started:.1f} s ("
         + ", ".join(f"{k} {v:.1f} s" for k, v in phases.items()) + "); "
-        f"{nb.figure_count} figures (saved: {nb.expected_figures}), {nb.widget_count} widgets; "
+        f"{nb.figure_count} figures (saved: {nb.expected_figures}), {nb.widget_count} widgets, "
+        f"{nb.answer_count} folded answers; "
         + ("; ".join(nb.box_report) if nb.box_report else "no interactive widget")
         + ("; " + "; ".join(nb.notes) if nb.notes else ""))
