@@ -4,7 +4,11 @@ self-checks, which say what is right and, when something is not, where and by ho
 Every line is at most ``WIDTH`` characters: the slides show printed output in a column that wide.
 A self-check never raises, whatever the function it checks does.
 """
+import contextlib
+import copy
+import dataclasses
 import reprlib
+import sys
 
 import numpy as np
 
@@ -12,7 +16,8 @@ import numpy as np
 WIDTH = 64
 
 _repr = reprlib.Repr()
-_repr.maxlist = _repr.maxtuple = _repr.maxset = _repr.maxdict = 8
+_repr.maxlist = _repr.maxtuple = 16           # a short list (of bits, say) is shown whole
+_repr.maxset = _repr.maxdict = 8
 _repr.maxstring = _repr.maxother = 40
 _repr.maxlong = 30
 
@@ -40,13 +45,21 @@ def compare(name, ours, reference, rtol=1e-7, atol=1e-12):
     print(line if len(line) <= WIDTH else f"{name}:\n    {verdict}")
 
 
-def check_function(fn, cases, name=None, rtol=1e-6):
-    """Call ``fn(*args)`` for each ``(args, expected)`` in ``cases`` and print a verdict.
+def check_function(fn, cases, name=None, rtol=1e-6, forbid=(), must_call=(), item_names=None):
+    """Call ``fn(*args)`` for each case and print a verdict.
 
-    All right: one line starting with ✓.  Otherwise a few lines starting with ✗: the first case
-    that fails, its arguments, and what differs (for arrays the first mismatch and the largest
-    difference).  A stub that still raises NotImplementedError gets "not implemented yet"; any
-    other exception is reported, never raised.  Floats are compared with ``np.allclose(rtol)``.
+    cases: ``(args, expected)`` or ``(args, expected, label)``; the label (such as "9 + 60") names
+    the case when it fails.  All right: one line starting with ✓.  Otherwise a few lines starting
+    with ✗: the first case that fails, its arguments, and what differs (a short list in full, for
+    arrays the first mismatch and the largest difference).  A stub that still raises
+    NotImplementedError gets "not implemented yet"; any other exception is reported, never
+    raised.  Floats are compared with ``np.allclose(rtol)``.
+    forbid: functions the exercise asks to do without (such as ``bh.forward``); calling one is
+      reported as such.
+    must_call: functions the exercise asks to use (such as ``bh.add``); right answers that never
+      call one are not accepted.
+    item_names: names of the items of a tuple the function returns, such as ("w", "m", "v").
+    The function gets copies of the arguments; one that changes them in place is told so.
     Returns True when every case is right.
     """
     name = name or getattr(fn, "__name__", "your function")
@@ -54,22 +67,42 @@ def check_function(fn, cases, name=None, rtol=1e-6):
         _say(f"✗ {name} is {_short(fn)}, not a function: run the cell that defines it.")
         return False
     cases = list(cases)
-    for k, (args, expected) in enumerate(cases, 1):
+    calls = {_name_of(f): 0 for f in must_call}
+    for k, (args, expected, *label) in enumerate(cases, 1):
+        which = f"case {k} of {len(cases)}" + (f" ({label[0]})" if label else "")
         try:
-            got = fn(*args)
+            given = copy.deepcopy(args)
+        except Exception:                   # something that cannot be copied: pass it as it is
+            given = args
+        try:
+            with _refused(forbid, fn), _counted(must_call, fn, calls):
+                got = fn(*given)
+        except _Forbidden as refused:
+            _say(f"✗ {name} calls {refused}, which this exercise asks you to do without: "
+                 "write that step yourself.")
+            return False
         except NotImplementedError:
-            _say(f"✗ {name}: not implemented yet. Fill in the exercise cell, run it, "
-                 "then run this check again.")
+            _say(f"✗ {name}: not implemented yet.",
+                 "  Fill in the exercise cell, run it, then run this check again.")
             return False
         except Exception as error:          # a check reports, whatever the student's code does
-            _say(f"✗ {name} raised {type(error).__name__} on case {k} of {len(cases)}:",
-                 f"  {_short(str(error), WIDTH - 2)}", f"  arguments: {_short_args(args)}")
+            _say(f"✗ {name} raised {type(error).__name__} on {which}:",
+                 f"  {_short(str(error), 3 * WIDTH - 20)}", *_arguments(args))
             return False
-        problems = _differences(got, expected, rtol)
+        changed = [i for i, (a, b) in enumerate(zip(args, given), 1) if _differences(b, a, 0)]
+        if changed:
+            _say(f"✗ {name} changed its argument {changed[0]} in place on {which}: return a "
+                 "new value instead, and leave what it was given as it was.")
+            return False
+        problems = _differences(got, expected, rtol, item_names)
         if problems:
-            _say(f"✗ {name}: case {k} of {len(cases)} is wrong.",
-                 f"  arguments: {_short_args(args)}", *("  " + p for p in problems))
+            _say(f"✗ {name}: {which} is wrong.", *_arguments(args), *("  " + p for p in problems))
             return False
+    unused = [f for f, n in calls.items() if n == 0]
+    if unused:
+        _say(f"✗ {name}: right answers, but {name} never calls {unused[0]}: the exercise is to "
+             f"let {unused[0]} do the work.")
+        return False
     _say(f"✓ {name}: right." if len(cases) == 1 else f"✓ {name}: all {len(cases)} cases right.")
     return True
 
@@ -88,21 +121,83 @@ def check_value(got, expected, name="your answer", rtol=1e-6):
     return True
 
 
+class _Forbidden(Exception):
+    """A function the exercise asks to do without was called (the message is its name)."""
+
+
+def _patched(functions, fn, replacement):
+    """Context: each of ``functions`` replaced by ``replacement(function)`` wherever
+    binrnn_helpers or the namespace ``fn`` was defined in (a notebook's) holds it."""
+    @contextlib.contextmanager
+    def context():
+        spaces = [vars(m) for n, m in list(sys.modules.items()) if n.split(".")[0] == "binrnn_helpers"]
+        spaces.append(getattr(fn, "__globals__", {}))
+        patched = []
+        for function in functions:
+            stand_in = replacement(function)
+            for space in spaces:
+                for key, value in list(space.items()):
+                    if value is function:
+                        patched.append((space, key, value))
+                        space[key] = stand_in
+        try:
+            yield
+        finally:
+            for space, key, value in reversed(patched):
+                space[key] = value
+    return context()
+
+
+def _name_of(function):
+    """How a notebook calls ``function``: bh.add, bh.show_backprop.backward_steps, full_adder."""
+    name = getattr(function, "__name__", "?")
+    module = (getattr(function, "__module__", "") or "").split(".")
+    if module[0] != "binrnn_helpers":
+        return name
+    if getattr(sys.modules["binrnn_helpers"], name, None) is function:
+        return f"bh.{name}"
+    return ".".join(["bh", *module[1:], name])
+
+
+def _refused(functions, fn):
+    """While inside, each of ``functions`` raises _Forbidden (with its name) when called."""
+    def replacement(function):
+        name = _name_of(function)             # now: the patching below changes what it finds
+
+        def refuse(*args, **kwargs):
+            raise _Forbidden(name)
+        return refuse
+    return _patched(functions, fn, replacement)
+
+
+def _counted(functions, fn, calls):
+    """While inside, calls of each of ``functions`` are counted in ``calls[its name]``."""
+    def replacement(function):
+        name = _name_of(function)
+
+        def count(*args, **kwargs):
+            calls[name] += 1
+            return function(*args, **kwargs)
+        return count
+    return _patched(functions, fn, replacement)
+
+
 def _say(*lines):
     for line in lines:
         print(line if len(line) <= WIDTH else _wrap(line))
 
 
 def _wrap(line):
-    """A long line broken at spaces into lines of at most WIDTH characters (indented after the
-    first); a single word longer than that is cut."""
+    """A long line broken at spaces into lines of at most WIDTH characters, the later ones
+    indented 4 more than the first; a single word longer than that is cut."""
+    indent = " " * (len(line) - len(line.lstrip(" ")) + 4)
     out, current = [], ""
-    for word in line.split(" "):
+    for word in line.strip(" ").split(" "):
         if current and len(current) + 1 + len(word) > WIDTH:
             out.append(current)
-            current = "    " + word
+            current = indent + word
         else:
-            current = f"{current} {word}" if current else word
+            current = f"{current} {word}" if current else line[:len(indent) - 4] + word
     out.append(current)
     return "\n".join(piece if len(piece) <= WIDTH else piece[:WIDTH - 3] + "..." for piece in out)
 
@@ -116,6 +211,11 @@ def _short(value, limit=WIDTH - 14):
             text = f"{value.dtype} array {value.shape}"
     elif isinstance(value, str):
         text = value
+    elif dataclasses.is_dataclass(value):
+        text = f"a {type(value).__name__}"
+    elif isinstance(value, (list, tuple)) and len(value) > 4 and not all(
+            isinstance(v, (int, float, np.number)) for v in value):
+        text = f"a {type(value).__name__} of {len(value)} {type(value[0]).__name__}"
     else:
         try:
             text = _repr.repr(value)
@@ -125,14 +225,31 @@ def _short(value, limit=WIDTH - 14):
     return text if len(text) <= limit else text[:limit - 3] + "..."
 
 
+def _arguments(args):
+    """The line that shows a case's arguments (none for a function of no arguments)."""
+    return [f"  arguments: {_short_args(args)}"] if len(args) else []
+
+
 def _short_args(args):
     return _short(", ".join(_short(a, 30) for a in args))
 
 
-def _differences(got, expected, rtol):
-    """What differs between ``got`` and ``expected``, as a few short lines ([] if nothing)."""
+def _differences(got, expected, rtol, item_names=None):
+    """What differs between ``got`` and ``expected``, as a few short lines ([] if nothing).
+    A tuple (several results) is compared item by item, named by ``item_names``."""
     if got is None and expected is not None:
         return ["got None: does the function return its result?"]
+    if isinstance(expected, tuple):
+        names = item_names or [f"item [{i}]" for i in range(len(expected))]
+        if not isinstance(got, (tuple, list)) or len(got) != len(expected):
+            what = f" ({', '.join(item_names)})" if item_names else ""
+            return [f"expected a tuple of {_items(len(expected))}{what},",
+                    f"got {_short(got, WIDTH - 6)}"]
+        for item, g_item, e_item in zip(names, got, expected):
+            problems = _differences(g_item, e_item, rtol)
+            if problems:
+                return [f"{item} differs:"] + ["  " + p for p in problems]
+        return []
     try:
         g, e = np.asarray(got), np.asarray(expected)
         numeric = g.dtype.kind in "biufc" and e.dtype.kind in "biufc"
@@ -151,11 +268,12 @@ def _differences(got, expected, rtol):
         except Exception:
             same = False
         return [] if same else [f"got      {_short(got)}", f"expected {_short(expected)}"]
+    short_list = isinstance(expected, (list, tuple)) and e.ndim == 1 and e.size <= 16
     if g.shape != e.shape:
-        what = "items" if isinstance(expected, (list, tuple)) else "shape"
-        if what == "items" and e.ndim == 1:
-            return [f"got {_short(got)}",
-                    f"expected {e.shape[0]} items, got {g.shape[0] if g.ndim else 'a number'}"]
+        if short_list:
+            return [f"got      {_short(got)}", f"expected {_short(expected)}",
+                    f"({_items(e.shape[0])} expected, "
+                    f"{_items(g.shape[0]) if g.ndim == 1 else 'not a list'} given)"]
         return [f"got shape {g.shape}, expected shape {e.shape}"]
     floats = g.dtype.kind in "fc" or e.dtype.kind in "fc"
     if floats:
@@ -167,6 +285,8 @@ def _differences(got, expected, rtol):
         return []
     if g.ndim == 0:
         return [f"got {_number(g[()])}, expected {_number(e[()])}"]
+    if short_list:
+        return [f"got      {_short(got)}", f"expected {_short(expected)}"]
     first = tuple(int(i) for i in np.argwhere(wrong)[0])
     with np.errstate(invalid="ignore", over="ignore"):
         diff = np.abs(g.astype(complex if g.dtype.kind == "c" else float)
@@ -181,8 +301,12 @@ def _differences(got, expected, rtol):
 
 
 def _parts(got, expected):
-    """Matching items of two tuples/lists of the same length, or two dicts with the same keys,
-    as (key, (got_item, expected_item)) pairs; None for anything else."""
+    """Matching items of two tuples/lists of the same length, two dicts with the same keys, or two
+    dataclasses of one type (such as Params), as (key, (got_item, expected_item)) pairs; None for
+    anything else."""
+    if dataclasses.is_dataclass(expected) and type(got) is type(expected):
+        return [(f.name, (getattr(got, f.name), getattr(expected, f.name)))
+                for f in dataclasses.fields(expected)]
     if isinstance(expected, (tuple, list)) and isinstance(got, (tuple, list)) \
             and len(got) == len(expected):
         return list(enumerate(zip(got, expected)))
@@ -191,6 +315,12 @@ def _parts(got, expected):
     return None
 
 
+def _items(n):
+    return f"{n} item" if n == 1 else f"{n} items"
+
+
 def _number(x):
     x = x.item() if hasattr(x, "item") else x
+    if isinstance(x, float) and x == 0:
+        x = 0.0                               # not "-0"
     return f"{x:.6g}" if isinstance(x, float) else str(x)

@@ -160,14 +160,15 @@ def plot_backward_overview(params, a, b, label="untrained network"):
         ax_o.text(ti, 0, f"y={int(y[ti, 0])}\no={trace.output[ti, 0]:.2f}", ha="center",
                   va="bottom" if st.delta_out[ti, 0] < 0 else "top", fontsize=7)
     lim = 1.5 * np.abs(st.delta_out).max()
-    ax_o.set(ylim=(-lim, lim), ylabel="δo_t = ∂L/∂z^o_t",
+    ax_o.set(ylim=(-lim, lim), ylabel=r"$\delta^o_t = \partial L/\partial z^o_t$",
              title=f"Output delta at each step: (o - y) o (1 - o)   [{a} + {b} = {a + b}, {label}]")
     im = _image(ax_h, st.delta_h[:, 0, :].T, st.delta_h)
     ax_h.set(ylabel="hidden unit i", yticks=range(0, params.hidden_size, 2),
-             title="Hidden delta δh_t = ∂L/∂z^h_t, computed right to left (t = 7 first)")
-    fig.colorbar(im, cax=ax_h.inset_axes((1.015, 0.0, 0.025, 1.0)), label="δh_t[i]")   # columns stay aligned
+             title=r"Hidden delta $\delta^h_t = \partial L/\partial z^h_t$, computed right to left ($t = 7$ first)")
+    fig.colorbar(im, cax=ax_h.inset_axes((1.015, 0.0, 0.025, 1.0)), label=r"$\delta^h_t[i]$")   # columns stay aligned
     norms = [np.linalg.norm(v[:, 0, :], axis=1) for v in (st.delta_h, st.via_W, st.via_V)]
-    names = ("‖δh_t‖ (total)", "‖part via W from step t+1‖", "‖part via V from o_t‖")
+    names = (r"$\Vert\delta^h_t\Vert$ (total)", r"$\Vert$part via $W$ from step $t+1\Vert$",
+             r"$\Vert$part via $V$ from $o_t\Vert$")
     for n, style, color, name in zip(norms, ("o-", "s--", "^--"), ("black", "blue", "orange"), names):
         ax_n.plot(t, n, style, color=c[color], label=name)
     ax_n.set(xlabel="time step t (bit position, LSB first)", ylabel="Euclidean norm", xticks=t,

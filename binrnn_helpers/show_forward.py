@@ -12,7 +12,7 @@ from matplotlib.patches import Rectangle
 from matplotlib.ticker import FuncFormatter, LogLocator, NullFormatter
 
 from .analysis import best_threshold, hidden_and_carry
-from .encoding import carries, check_int, one_sum
+from .encoding import addition_batch, all_pairs, carries, check_int, one_sum
 from .model import Params, check_params, forward, sigmoid
 from .style import COLORS, SEQUENTIAL
 from .widgets import bake_background, freeze_layout
@@ -56,15 +56,20 @@ def carry_separation(params, width=WIDTH):
 
     Returns a dict: ``accuracy`` (H,) of ``bh.analysis.best_threshold``; ``best_unit`` and its
     ``threshold`` and ``above`` (carry 1 lies above it); ``hidden`` (T, N, H); ``carry`` (T, N);
-    ``baseline``, the accuracy of always guessing the more common carry.
+    ``baseline``, the accuracy of always guessing the more common carry; ``bits_rule``, the
+    accuracy of the memoryless rule "carry exactly when a_t = b_t = 1", which reads only the two
+    current bits (a unit holds the carry only if it clearly beats this).
     """
     hidden, carry = hidden_and_carry(params, width)            # (T, N, H), (T, N)
     accuracy, threshold, sign = best_threshold(hidden.reshape(-1, hidden.shape[2]), carry.ravel())
     best = int(np.argmax(accuracy))
     share = float(carry.mean())
+    a, b = all_pairs(width)
+    x, _ = addition_batch(a, b, width)                         # (T, N, 2), the same samples
+    both_ones = (x[:, :, 0] * x[:, :, 1]).astype(carry.dtype)
     return {"accuracy": accuracy, "best_unit": best, "threshold": float(threshold[best]),
             "above": bool(sign[best] > 0), "hidden": hidden, "carry": carry,
-            "baseline": max(share, 1.0 - share)}
+            "baseline": max(share, 1.0 - share), "bits_rule": float(np.mean(both_ones == carry))}
 
 
 def _heatmap(ax, h):
@@ -150,16 +155,17 @@ def plot_unrolled(steps=WIDTH):
     return fig
 
 
-# The logit axis of the carry figures: log(h / (1 - h)), clipped to +-23, so that h below 1e-10 (or
-# above 1 - 1e-10) lands at the ends.  Near 0 it reads like a log axis, near 1 like a log axis of 1 - h.
+# The logit axis of the carry figures: log(h / (1 - h)), clipped to +-_LOGIT_LIM (h = 1e-13 or
+# 1 - 1e-13), wide enough that no sample of the notebook's networks is clipped (the trained carry
+# unit goes down to about 1e-12).  Near 0 it reads like a log axis, near 1 like a log axis of 1 - h.
 # A linear axis with placed ticks, as matplotlib's "logit" scale is slow to draw.
-_LOGIT_LIM = 23.0
-_LOGIT_TICKS = np.array([1e-10, 1e-6, 0.01, 0.5, 0.99, 1 - 1e-6, 1 - 1e-10])
-_LOGIT_LABELS = ["10⁻¹⁰", "10⁻⁶", "0.01", "0.5", "0.99", "1-10⁻⁶", "1-10⁻¹⁰"]
+_LOGIT_LIM = float(-np.log(1e-13) + np.log1p(-1e-13))       # 29.93: logit(1 - 1e-13)
+_LOGIT_TICKS = np.array([1e-12, 1e-6, 0.01, 0.5, 0.99, 1 - 1e-6, 1 - 1e-12])
+_LOGIT_LABELS = ["10⁻¹²", "10⁻⁶", "0.01", "0.5", "0.99", "1-10⁻⁶", "1-10⁻¹²"]
 
 
 def _logit(v):
-    """log(v / (1 - v)) for activations v in [0, 1], clipped to [-23, 23]."""
+    """log(v / (1 - v)) for activations v in [0, 1], clipped to [-_LOGIT_LIM, _LOGIT_LIM]."""
     v = np.clip(v, 1e-300, 1 - 1e-16)
     return np.clip(np.log(v) - np.log1p(-v), -_LOGIT_LIM, _LOGIT_LIM)
 
@@ -187,7 +193,7 @@ def plot_carry_separation(separations, width=WIDTH):
             raise TypeError(f"separations[{label!r}] must be carry_separation(params) or a Params")
     fig, axes = plt.subplots(1, len(seps), figsize=(4.8 * len(seps), 3.6), squeeze=False,
                              layout="constrained")
-    bins = np.linspace(-_LOGIT_LIM, _LOGIT_LIM, 93)            # half a logit unit per bin
+    bins = np.linspace(-_LOGIT_LIM, _LOGIT_LIM, 121)           # half a logit unit per bin
     for ax, (label, sep) in zip(axes[0], seps.items()):
         j = sep["best_unit"]
         h, c = _logit(sep["hidden"][:, :, j].ravel()), sep["carry"].ravel().astype(bool)
@@ -200,8 +206,9 @@ def plot_carry_separation(separations, width=WIDTH):
                ylabel="number of (pair, step) cases")
         _counts_axis(ax)
         ax.set_xticks(_logit(_LOGIT_TICKS), _LOGIT_LABELS, fontsize=8)
-        ax.set_title(f"{label}: best single unit {j}\nthreshold rule right on "
-                     f"{sep['accuracy'][j]:.1%} of cases", fontsize=10)
+        rule = f" (a_t = b_t = 1 rule: {sep['bits_rule']:.1%})" if "bits_rule" in sep else ""
+        ax.set_title(f"{label}: best single unit {j}\nright on "
+                     f"{sep['accuracy'][j]:.1%} of cases{rule}", fontsize=10)
     fig.legend(*axes[0][-1].get_legend_handles_labels(), loc="outside lower center", ncol=3, fontsize=9)
     fig.suptitle(f"Does one hidden unit hold the carry? (all {sep['carry'].shape[1]:,} pairs "
                  f"x {sep['carry'].shape[0]} steps)", fontsize=11)
@@ -235,7 +242,9 @@ def plot_carry_unit(params, a, b, separation=None, label="trained"):
         if tick.get_text() == str(j):
             tick.set(color=COLORS["vermillion"], fontweight="bold")
     ax_h.set_title(f"{label}: hidden state for {a} + {b}, carry unit {j} outlined", fontsize=10)
-    fig.colorbar(image, ax=ax_h, label="activation h_t[j] (0 to 1)", shrink=0.9)
+    # an inset colour bar right next to the heatmap: attached with ax=, it would sit beyond the
+    # legend of the panel below, which constrained layout keeps in the same column
+    fig.colorbar(image, cax=ax_h.inset_axes((1.02, 0.0, 0.03, 1.0)), label="activation h_t[j] (0 to 1)")
     ax_v.plot(range(T), _logit(v), color="0.5", lw=1, zorder=1)
     for value, colour, marker, name in ((0, "blue", "o", "carry out = 0"), (1, "orange", "s", "carry out = 1")):
         steps = np.flatnonzero(c == value)
@@ -370,5 +379,5 @@ class ForwardStepFrame:
         self.o_title.set_text(f"o{_sub(t)} = {out[t]:.2f} → predicted {pred[t]}, true {true[t]}")
         self.suptitle.set_text(f"{label} network: {self.a} + {self.b} = {self.a + self.b}, step t = {t}")
         return (f"<b>{html.escape(label)}</b> network, t={t}: inputs a_{t}={a_t}, b_{t}={b_t}; "
-                f"output p={out[t]:.2f} &rarr; predicted {pred[t]}, true {true[t]} "
+                f"output o_{t} = {out[t]:.2f} &rarr; predicted {pred[t]}, true {true[t]} "
                 f"({'right' if pred[t] == true[t] else 'wrong'})")

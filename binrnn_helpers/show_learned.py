@@ -131,15 +131,14 @@ def draw_automaton(automaton, names=None):
 
 #: what notebook 05 reads from where_it_breaks.json and from long_sums.json
 WHERE_IT_BREAKS_FIELDS = """date seeds max_steps curves.label curves.steps curves.loss curves.converged
-    curves.accuracy summary.smallest_all_converged_hidden_size summary.smallest_reliable_hidden_size""".split() + [
+    curves.accuracy""".split() + [
     f"{group}.{sweep}.{field}" for group, sweep, fields in (
         ("summary", "hidden_size", "hidden_size runs converged median_steps_converged median_accuracy"),
         ("summary", "learning_rate", "learning_rate runs converged median_steps_converged median_accuracy"),
         ("summary", "msb_first", "hidden_size runs converged median_accuracy max_accuracy"),
         ("runs", "hidden_size", "hidden_size seed converged steps")) for field in fields.split()]
-LONG_SUMS_FIELDS = """date train_fast_same_steps_between_profiles train_fast_max_difference_between_profiles
-    profiles.profile profiles.failing_seeds profiles.worst_accuracy_62 profiles.worst_accuracy_95
-    profiles.worst_accuracy_64""".split()
+LONG_SUMS_FIELDS = """date profiles.profile profiles.failing_seeds profiles.worst_accuracy_62
+    profiles.worst_accuracy_95 profiles.worst_accuracy_64""".split()
 
 
 def load_results(path):

@@ -149,7 +149,23 @@ GENERIC_LAZY = [
     "def {name}(*args, **kwargs):\n    return args[0]",
 ]
 SPECIFIC_LAZY = {
-    "add_bits_lsb_first": [                        # 01: no carry at all
+    "sum_many": [                                  # 00: Python adds, not the network
+        "def sum_many(numbers):\n    return sum(numbers)",
+        "def sum_many(numbers):\n    total = numbers[0]\n    for n in numbers[1:]:\n"
+        "        total = bh.add(params, total, n)\n    return total",
+    ],
+    "to_bits_lsb_first": [                         # 00: MSB first; the library, reversed
+        "def to_bits_lsb_first(n, width):\n    return [int(c) for c in f'{n:0{width}b}']",
+        "def to_bits_lsb_first(n, width):\n    return [int(bit) for bit in bh.to_bits(n, width)[::-1]]",
+    ],
+    "add_bits_lsb_first": [                        # 01: no carry; Python's +; the last carry lost
+        "def add_bits_lsb_first(a_bits, b_bits):\n"
+        "    a = sum(bit << t for t, bit in enumerate(a_bits))\n"
+        "    b = sum(bit << t for t, bit in enumerate(b_bits))\n"
+        "    return [((a + b) >> t) & 1 for t in range(len(a_bits) + 1)]",
+        "def add_bits_lsb_first(a_bits, b_bits):\n    carry, out = 0, []\n"
+        "    for x, y in zip(a_bits, b_bits):\n        s, carry = full_adder(x, y, carry)\n"
+        "        out.append(s)\n    return out",
         "def add_bits_lsb_first(a_bits, b_bits):\n    return a_bits + [0]",
         "def add_bits_lsb_first(a_bits, b_bits):\n"
         "    return [x ^ y for x, y in zip(a_bits, b_bits)] + [0]",
@@ -168,17 +184,22 @@ SPECIFIC_LAZY = {
         "def rnn_step(x_t, h_prev, U, W):\n    return bh.sigmoid(x_t @ U)",
         "def rnn_step(x_t, h_prev, U, W):\n    return bh.sigmoid(x_t @ U + h_prev @ W.T)",
     ],
-    "forward_outputs": [                           # 02: a constant answer
+    "forward_outputs": [                           # 02: a constant answer; bh.forward does it
         "def forward_outputs(params, a, b):\n    return np.zeros(8)",
         "def forward_outputs(params, a, b):\n    return np.full(8, 0.5)",
+        "def forward_outputs(params, a, b):\n"
+        "    x, _ = bh.addition_batch(np.array([a]), np.array([b]))\n"
+        "    return bh.forward(params, x).output[:, 0]",
     ],
     "count_parameters": [                          # 02: the answer for H = 16 only; V forgotten
         "def count_parameters(H):\n    return 304",
         "def count_parameters(H):\n    return 2 * H + H * H",
+        "def count_parameters(H):\n    p = bh.init_params(H)\n    return p.U.size + p.W.size + p.V.size",
     ],
-    "sgd_update": [                                # 04: the wrong sign; no learning rate
+    "sgd_update": [                                # 04: the wrong sign; no learning rate; in place
         "def sgd_update(weights, gradient, alpha):\n    return weights + alpha * gradient",
         "def sgd_update(weights, gradient, alpha):\n    return weights - gradient",
+        "def sgd_update(weights, gradient, alpha):\n    weights -= alpha * gradient\n    return weights",
     ],
     "first_logged_step_below": [                   # 04: the first entry; the last one below
         "def first_logged_step_below(log, threshold):\n    return log[0].step",
@@ -196,17 +217,23 @@ SPECIFIC_LAZY = {
         "def carry_machine():\n    return np.zeros((2, 4), int), np.zeros((2, 4), int)",
         "def carry_machine():\n    xor = np.array([0, 1, 1, 0])\n"
         "    return np.zeros((2, 4), int), np.array([xor, xor])",
+        "def carry_machine():\n    return np.zeros((2, 4)), np.zeros((2, 4))",
     ],
     "carry_sequence": [                            # 05: generate only, never propagate
         "def carry_sequence(p, q, width=8):\n    return [((p >> t) & (q >> t)) & 1 for t in range(width)]",
     ],
-    "smallest_hidden_size": [                      # 05: trains nothing
+    "smallest_hidden_size": [                      # 05: trains nothing; forgets the seed
         "def smallest_hidden_size(seed, sizes=range(1, 9)):\n    return min(sizes)",
         "def smallest_hidden_size(seed, sizes=range(1, 9)):\n    return max(sizes)",
+        "def smallest_hidden_size(seed, sizes=range(1, 9)):\n"
+        "    return next((H for H in sorted(sizes) if H >= 6), None)",
+        "def smallest_hidden_size(seed, sizes=range(1, 9)):\n    for H in sorted(sizes):\n"
+        "        if bh.train_fast(hidden_size=H)[1].converged:\n            return H\n    return None",
     ],
     "output_delta": [                              # 03: the cross-entropy delta; the post's sign
         "def output_delta(o, y):\n    return o - y",
         "def output_delta(o, y):\n    return (y - o) * o * (1 - o)",
+        "def output_delta(o, y):\n    return bh.show_backprop.complex_step_output_delta(o, y)",
     ],
     "hidden_deltas": [                             # 03: nothing flows back from step t + 1
         "def hidden_deltas(params, trace, targets):\n"
@@ -218,6 +245,11 @@ SPECIFIC_LAZY = {
         "        deltas[t] = (d_out @ params.V.T) * h[t + 1] * (1 - h[t + 1])\n"
         "    return deltas",
         "def hidden_deltas(params, trace, targets):\n    return trace.hidden[1:]",
+        "def hidden_deltas(params, trace, targets):\n"
+        "    return bh.show_backprop.backward_steps(params, trace, targets).delta_h",
+        "def hidden_deltas(params, trace, targets):\n"
+        "    steps = sorted(bh.backward_steps(params, trace, targets), key=lambda s: s[0])\n"
+        "    return np.array([d_h for _, _, d_h in steps])",
     ],
     "grad_V": [                                    # 03: off by one step; the last step only
         "def grad_V(trace, delta_out):\n"

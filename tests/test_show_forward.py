@@ -123,6 +123,9 @@ def test_carry_separation(untrained, trained):
         flat_c = sep["carry"].ravel().astype(int)
         assert sep["baseline"] == pytest.approx(max(flat_c.mean(), 1 - flat_c.mean()))
         assert np.all(sep["accuracy"] >= sep["baseline"] - 1e-12)
+        # the memoryless rule: carry exactly when both current bits are 1
+        both = np.array([[((ai >> t) & 1) & ((bi >> t) & 1) for ai, bi in zip(a, b)] for t in range(8)])
+        assert sep["bits_rule"] == pytest.approx(np.mean(both == carries))
         j = sep["best_unit"]
         assert sep["accuracy"][j] == sep["accuracy"].max()
         h = sep["hidden"][:, :, j].ravel()
@@ -133,6 +136,11 @@ def test_carry_separation(untrained, trained):
     trained_best = sf.carry_separation(trained)["accuracy"].max()
     untrained_best = sf.carry_separation(untrained)["accuracy"].max()
     assert trained_best >= 0.9 and trained_best >= untrained_best + 0.05
+    # the untrained network's best unit does no better than reading the two current bits;
+    # the trained one's clearly does (notebook 02 says so)
+    rule = sf.carry_separation(untrained)["bits_rule"]
+    assert rule == pytest.approx(0.8433, abs=5e-5)
+    assert untrained_best <= rule and trained_best >= rule + 0.1
 
 
 @pytest.mark.parametrize("a, b", [(127, 1), (9, 60), (0, 0)])
@@ -179,10 +187,27 @@ def step_outline(patch):
     return xy[0:-1:2, 0], xy[1:-1:2, 1]
 
 
-def logit(h, lim=23.0):
+LOGIT_LIM = np.log((1 - 1e-13) / 1e-13)       # the axis ends at 1e-13 and 1 - 1e-13
+
+
+def logit(h, lim=LOGIT_LIM):
     """log(h / (1 - h)), clipped to [-lim, lim]: the x axis of plot_carry_separation."""
     with np.errstate(divide="ignore"):
         return np.clip(np.log(h) - np.log1p(-h), -lim, lim)
+
+
+def test_the_logit_axis_clips_no_sample_of_either_network(networks):
+    """Every activation of every unit, over all pairs and steps, lies inside the logit axis, so
+    no histogram bar is a pile-up of clipped values; the axis ends at 1e-13 and is ticked there."""
+    assert sf._LOGIT_LIM == pytest.approx(LOGIT_LIM, rel=1e-12)
+    for params in networks.values():
+        sep = sf.carry_separation(params)
+        h = sep["hidden"]                                    # (T, N, H), every unit
+        raw = np.log(h) - np.log1p(-h)
+        assert np.all(np.abs(raw) < sf._LOGIT_LIM), (raw.min(), raw.max())
+        np.testing.assert_array_equal(sf._logit(h), raw)     # nothing clipped
+    assert sf._LOGIT_TICKS[0] == 1e-12 and sf._LOGIT_LABELS[0] == "10⁻¹²"
+    assert np.all(np.abs(sf._logit(sf._LOGIT_TICKS)) < sf._LOGIT_LIM)
 
 
 def test_plot_carry_separation_draws_the_best_unit_split_by_carry(networks):
@@ -199,8 +224,12 @@ def test_plot_carry_separation_draws_the_best_unit_split_by_carry(networks):
         threshold = [line.get_xdata()[0] for line in ax.lines]
         assert threshold == ([pytest.approx(logit(sep["threshold"]))]
                              if 0 < sep["threshold"] < 1 else [])
-        unit, percent = numbers(ax.get_title())        # "best single unit j ... right on 99.9%"
+        assert ax.get_xlim() == (-sf._LOGIT_LIM, sf._LOGIT_LIM)          # nothing clipped: see above
+        assert [tk.get_text() for tk in ax.get_xticklabels()] == sf._LOGIT_LABELS
+        # "best single unit j / right on 99.9% of cases (a_t = b_t = 1 rule: 84.3%)"
+        unit, percent, one, rule = numbers(ax.get_title())
         assert unit == j and percent == pytest.approx(100 * sep["accuracy"][j], abs=0.05)
+        assert one == 1 and rule == pytest.approx(100 * sep["bits_rule"], abs=0.05)
         # the count axis is logarithmic with readable ticks: whole decades from 1, written out
         assert ax.get_yscale() == "log" and ax.get_ylim()[0] < 1
         shown = [(tk.get_position()[1], tk.get_text()) for tk in ax.get_yticklabels()
@@ -242,6 +271,16 @@ def test_plot_carry_unit_marks_the_measured_unit_and_reads_the_carry(networks, a
             assert list(points.get_xdata()) == list(steps)
             np.testing.assert_allclose(points.get_ydata(), logit(hidden[steps, j]), rtol=1e-12)
         assert [int(tk.get_text().split("carry ")[1]) for tk in ax_v.get_xticklabels()] == list(carry)
+        # both panels use the histogram's logit axis, ticks and all
+        assert ax_v.get_ylim() == (-sf._LOGIT_LIM - 1, sf._LOGIT_LIM + 1)
+        np.testing.assert_allclose(ax_v.get_yticks(), logit(sf._LOGIT_TICKS))
+        assert [tk.get_text() for tk in ax_v.get_yticklabels()] == sf._LOGIT_LABELS
+        # the colour bar sits right next to the heatmap, as tall as it
+        fig.canvas.draw()
+        (bar,) = ax_h.child_axes                          # an inset of the heatmap
+        heat_box, bar_box = ax_h.get_window_extent(), bar.get_window_extent()
+        assert 0 < bar_box.x0 - heat_box.x1 < 0.05 * heat_box.width
+        assert bar_box.y0 == pytest.approx(heat_box.y0) and bar_box.y1 == pytest.approx(heat_box.y1)
         if 0 < sep["threshold"] < 1:
             (threshold,) = [ln for ln in ax_v.lines[3:]]
             assert threshold.get_ydata()[0] == pytest.approx(logit(sep["threshold"]))
@@ -318,7 +357,7 @@ def test_frame_every_state_shows_the_right_numbers(frame, networks):
         # the text line names the bits and the probability
         a_t, b_t = inputs[t]
         assert f"t={t}:" in text and f"a_{t}={a_t}, b_{t}={b_t}" in text
-        assert f"p={out[t]:.2f}" in text and f"predicted {pred[t]}, true {true[t]}" in text
+        assert f"output o_{t} = {out[t]:.2f}" in text and f"predicted {pred[t]}, true {true[t]}" in text
         assert ("(right)" in text) == (pred[t] == true[t])
         assert label in text and label in frame.suptitle.get_text()
         assert numbers(frame.suptitle.get_text()) == [9, 60, 69, t]

@@ -142,8 +142,7 @@ def test_load_results_refuses_incomplete(tmp_path, change, message):
 def test_load_long_sums_reads_the_benchmark_and_refuses_incomplete(tmp_path):
     path = RESULTS.parent / "long_sums.json"
     assert sl.load_long_sums(path) == json.loads(path.read_text(encoding="utf-8"))
-    good = {"date": "d", "tests": {}, "train_fast_same_steps_between_profiles": True,
-            "train_fast_max_difference_between_profiles": 0.0,
+    good = {"date": "d",
             "profiles": [{"profile": "native", "failing_seeds": [], "worst_accuracy_62": 1.0,
                           "worst_accuracy_95": 1.0, "worst_accuracy_64": 1.0}]}
     p = tmp_path / "r.json"
