@@ -27,7 +27,7 @@ import numpy as np
 
 from .encoding import addition_batch, check_int, ripple_carry
 from .evaluation import BIT_ORDERS, BIT_PAIRS, tree_outputs, tree_pairs
-from .model import Params, backward, forward, init_params, loss, sigmoid
+from .model import backward, forward, init_params, loss, sigmoid
 
 LEARNING_RATE = 0.3                     #: train_fast's default
 BETA1, BETA2, EPSILON = 0.5, 0.9, 1e-8  #: Adam's decay rates for m and v, and its epsilon

@@ -122,14 +122,36 @@ def exercises(path):
 
 
 @pytest.mark.parametrize("path", NOTEBOOKS, ids=lambda p: p.name)
-def test_a_worked_solution_never_replaces_the_students_function(path):
-    """After Run All, the self-check under a stub must still check the student's own code."""
-    found, solutions = exercises(path)
-    assert len(found) >= 2 and len(solutions) == len(found)
-    stubs = set().union(*(names for names, _ in found))
-    for source in solutions:
-        assert not (_top_level_names(source) & stubs), source.splitlines()[0]
-        assert re.search(r"^def \w+_solution\(", source, re.M), source.splitlines()[0]
+def test_exercises_follow_the_series_convention(path):
+    """After the Summary: each exercise is a stub raising its hint, a self-check, the "Worked
+    solution" note and a folded solution that defines <name>_solution, never the student's name
+    (after Run All the self-check under a stub must still check the student's own code)."""
+    import nbformat
+    cells = nbformat.read(str(path), as_version=4).cells
+    tags = [c.metadata.get("tags", []) for c in cells]
+    exercises = [i for i, t in enumerate(tags) if "exercise" in t]
+    assert len(exercises) >= 2
+    summary = next(i for i, c in enumerate(cells) if c.cell_type == "markdown" and "## Summary" in c.source)
+    said = lambda c: "".join(o.get("text", "") for o in c.outputs)   # noqa: E731
+    stubs = set().union(*(_top_level_names(cells[i].source) for i in exercises))
+    for i in exercises:
+        assert i > summary
+        assert cells[i - 1].cell_type == "markdown"
+        assert "raise NotImplementedError(\"Exercise" in cells[i].source
+        check = cells[i + 1]
+        assert "self-check" in tags[i + 1] and "passed = bh.exercises.check_" in check.source
+        assert cells[i + 2].source.startswith("**Worked solution**")
+        solution = cells[i + 3]
+        assert "solution" in tags[i + 3] and solution.metadata["jupyter"]["source_hidden"] is True
+        name = re.search(r"def (\w+)\(", cells[i].source).group(1)
+        assert not (_top_level_names(solution.source) & stubs)
+        assert f"def {name}_solution(" in solution.source
+        later = "\n".join(c.source for c in cells[i + 2:] if c.cell_type == "code")
+        assert not re.search(rf"(?<![.\w]){name}\b(?!_solution)", later), \
+            "no code after the self-check may use the student's function (bh.fast.adam_step may)"
+        # saved outputs: the stub's self-check says "not implemented", the solution's says right
+        assert "not implemented yet" in said(check) and "✗" in said(check)
+        assert re.search(r"✓ \w+_solution: (all \d+ cases )?right", said(solution)) and "✗" not in said(solution)
 
 
 @pytest.mark.parametrize("path", NOTEBOOKS, ids=lambda p: p.name)
