@@ -7,6 +7,8 @@ A self-check never raises, whatever the function it checks does.
 import contextlib
 import copy
 import dataclasses
+import inspect
+import re
 import reprlib
 import sys
 
@@ -81,18 +83,20 @@ def check_function(fn, cases, name=None, rtol=1e-6, forbid=(), must_call=(), ite
             _say(f"✗ {name} calls {refused}, which this exercise asks you to do without: "
                  "write that step yourself.")
             return False
-        except NotImplementedError:
+        except NotImplementedError as stub:
+            hint = re.sub(r"^Exercise \w+:\s*", "", str(stub))
             _say(f"✗ {name}: not implemented yet.",
-                 "  Fill in the exercise cell, run it, then run this check again.")
+                 "  Fill in the exercise cell, run it, then run this check again.",
+                 *([f"  Hint: {hint}"] if hint else []))
             return False
         except Exception as error:          # a check reports, whatever the student's code does
             _say(f"✗ {name} raised {type(error).__name__} on {which}:",
                  f"  {_short(str(error), 3 * WIDTH - 20)}", *_arguments(args))
             return False
-        changed = [i for i, (a, b) in enumerate(zip(args, given), 1) if _differences(b, a, 0)]
+        changed = [i for i, (a, b) in enumerate(zip(args, given)) if _differences(b, a, 0)]
         if changed:
-            _say(f"✗ {name} changed its argument {changed[0]} in place on {which}: return a "
-                 "new value instead, and leave what it was given as it was.")
+            _say(f"✗ {name} changed {_argument_name(fn, changed[0])} in place on {which}: return "
+                 "a new value instead, and leave what it was given as it was.")
             return False
         problems = _differences(got, expected, rtol, item_names)
         if problems:
@@ -104,20 +108,6 @@ def check_function(fn, cases, name=None, rtol=1e-6, forbid=(), must_call=(), ite
              f"let {unused[0]} do the work.")
         return False
     _say(f"✓ {name}: right." if len(cases) == 1 else f"✓ {name}: all {len(cases)} cases right.")
-    return True
-
-
-def check_value(got, expected, name="your answer", rtol=1e-6):
-    """Compare a value the student computed (number or array) with the expected one and print
-    a verdict as ``check_function`` does.  ``None`` or ``...`` means "not answered yet"."""
-    if got is None or got is Ellipsis:
-        _say(f"✗ {name}: not answered yet.")
-        return False
-    problems = _differences(got, expected, rtol)
-    if problems:
-        _say(f"✗ {name} is wrong.", *("  " + p for p in problems))
-        return False
-    _say(f"✓ {name}: right.")
     return True
 
 
@@ -202,15 +192,22 @@ def _wrap(line):
     return "\n".join(piece if len(piece) <= WIDTH else piece[:WIDTH - 3] + "..." for piece in out)
 
 
-def _short(value, limit=WIDTH - 14):
-    """A one-line description of ``value``, at most ``limit`` characters."""
+def _kind(value):
+    """'a str', 'an int', 'a generator': what a value is, in words."""
+    name = type(value).__name__
+    return f"{'an' if name[0] in 'aeiou' else 'a'} {name}"
+
+
+def _short(value, limit=WIDTH - 14, quote=False):
+    """A one-line description of ``value``, at most ``limit`` characters (a string in quotes when
+    ``quote``, so that '0' and 0 look different)."""
     if isinstance(value, np.ndarray):
         if value.size <= 8 and value.ndim <= 1:
             text = np.array2string(value, precision=4, separator=", ")
         else:
             text = f"{value.dtype} array {value.shape}"
     elif isinstance(value, str):
-        text = value
+        text = repr(value) if quote else value
     elif dataclasses.is_dataclass(value):
         text = f"a {type(value).__name__}"
     elif isinstance(value, (list, tuple)) and len(value) > 4 and not all(
@@ -223,6 +220,16 @@ def _short(value, limit=WIDTH - 14):
             text = f"a {type(value).__name__}"
     text = " ".join(text.split())
     return text if len(text) <= limit else text[:limit - 3] + "..."
+
+
+def _argument_name(fn, i):
+    """`h_prev` for the argument at position i of fn, or "its argument 2" when unknown."""
+    try:
+        names = [p.name for p in inspect.signature(fn).parameters.values()
+                 if p.kind in (p.POSITIONAL_ONLY, p.POSITIONAL_OR_KEYWORD)]
+        return f"`{names[i]}`"
+    except (TypeError, ValueError, IndexError):
+        return f"its argument {i + 1}"
 
 
 def _arguments(args):
@@ -239,6 +246,8 @@ def _differences(got, expected, rtol, item_names=None):
     A tuple (several results) is compared item by item, named by ``item_names``."""
     if got is None and expected is not None:
         return ["got None: does the function return its result?"]
+    if inspect.isgenerator(got) or isinstance(got, (map, filter, zip, range)):
+        return [f"got {_kind(got)}: return a list (or an array) of the values"]
     if isinstance(expected, tuple):
         names = item_names or [f"item [{i}]" for i in range(len(expected))]
         if not isinstance(got, (tuple, list)) or len(got) != len(expected):
@@ -267,7 +276,12 @@ def _differences(got, expected, rtol, item_names=None):
             same = bool(got == expected)
         except Exception:
             same = False
-        return [] if same else [f"got      {_short(got)}", f"expected {_short(expected)}"]
+        if same:
+            return []
+        if type(got) is not type(expected):
+            return [f"got      {_short(got, 34, quote=True)} ({_kind(got)})",
+                    f"expected {_short(expected, 34, quote=True)} ({_kind(expected)})"]
+        return [f"got      {_short(got, quote=True)}", f"expected {_short(expected, quote=True)}"]
     short_list = isinstance(expected, (list, tuple)) and e.ndim == 1 and e.size <= 16
     if g.shape != e.shape:
         if short_list:

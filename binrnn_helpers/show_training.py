@@ -217,7 +217,9 @@ def plot_post_training(errors, window, log, snap_steps, scores):
                         extent=(snap_steps[0] - half, snap_steps[-1] + half, -0.5, T - 0.5))
     ax_bits.set(yticks=range(T), ylabel="bit position\n(0 = least significant)",
                 xlabel="training step (updates so far, one sum per update)")
-    fig.colorbar(im, cax=axd["bar"], label="pairs with\nthis bit right\n(0.5 = coin toss)")
+    # cells below 0.5 (worse than a coin toss) take the bottom colour; the arrow at the foot says so
+    fig.colorbar(im, cax=axd["bar"], extend="min",
+                 label="pairs with this bit right\n(≤ 0.5: coin toss or worse)")
     return fig
 
 

@@ -2,7 +2,7 @@ import numpy as np
 import pytest
 
 import binrnn_helpers as bh
-from binrnn_helpers.exercises import WIDTH, check_function, check_value
+from binrnn_helpers.exercises import WIDTH, check_function
 
 
 def test_compare_says_exact_close_or_different_and_hides_rounding_noise(capsys):
@@ -103,17 +103,6 @@ def test_something_that_is_not_a_function(capsys):
     assert _lines(capsys) == ["✗ f is 42, not a function: run the cell that defines it."]
 
 
-def test_check_value(capsys):
-    assert check_value(None, 3.0, "delta") is False
-    assert check_value(..., 3.0, "delta") is False
-    assert check_value(np.array([1.0, 2.0]), np.array([1.0, 2.5]), "delta") is False
-    assert check_value(3.0 + 1e-9, 3.0, "delta") is True
-    assert _lines(capsys) == [
-        "✗ delta: not answered yet.", "✗ delta: not answered yet.", "✗ delta is wrong.",
-        "  first mismatch at [1]: got 2, expected 2.5",
-        "  largest difference 0.5 at [1]; 1 of 2 differ", "✓ delta: right."]
-
-
 def test_a_forbidden_library_function_is_reported_and_put_back(capsys):
     params = bh.init_params(4, seed=0)
     inputs, _ = bh.addition_batch(np.array([9]), np.array([60]))
@@ -174,7 +163,9 @@ def test_changing_an_argument_in_place_is_named_and_cannot_spoil_the_cases(capsy
     cases = [((weights, gradient, 0.5), np.zeros(3))] * 2
     assert not check_function(sgd_update, cases)
     assert np.array_equal(weights, np.ones(3))
-    assert _lines(capsys)[0].startswith("✗ sgd_update changed its argument 1 in place on case 1 of 2")
+    assert _lines(capsys)[0].startswith("✗ sgd_update changed `w` in place on case 1 of 2")
+    assert not check_function(lambda *a: a[0].fill(0), [((np.ones(2),), None)], name="f")
+    assert _lines(capsys)[0].startswith("✗ f changed its argument 1 in place")
 
 
 def test_the_items_of_a_tuple_are_named(capsys):
@@ -201,3 +192,17 @@ def test_params_are_compared_field_by_field_and_library_names_are_written_as_cal
     assert lines[2:4] == ["  arguments: a Params", "  item ['U'] differs:"]
     assert lines[-2].startswith("✗ h calls bh.show_backprop.backward_steps, which") or \
         lines[-1].startswith("✗ h calls bh.show_backprop.backward_steps, which")
+
+
+def test_the_stubs_hint_is_shown_and_strings_do_not_pass_for_numbers(capsys):
+    def to_bits_lsb_first(n, width):
+        raise NotImplementedError("Exercise 2: which operation brings bit t to the ones place?")
+    assert not check_function(to_bits_lsb_first, [((6, 3), [0, 1, 1])])
+    assert not check_function(lambda n, w: list(f"{n:0{w}b}"[::-1]), [((6, 3), [0, 1, 1])], name="f")
+    assert not check_function(lambda n, w: ((n >> t) & 1 for t in range(w)), [((6, 3), [0, 1, 1])], name="g")
+    lines = _lines(capsys)
+    assert lines[:3] == ["✗ to_bits_lsb_first: not implemented yet.",
+                         "  Fill in the exercise cell, run it, then run this check again.",
+                         "  Hint: which operation brings bit t to the ones place?"]
+    assert "    got      '0' (a str)" in lines and "    expected 0 (an int)" in lines
+    assert "  got a generator: return a list (or an array) of the values" in lines

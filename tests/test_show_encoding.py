@@ -4,6 +4,7 @@ Every expected value comes from an independent route: Python's ``+``, the identi
 ``carry row = a ^ b ^ (a + b)``, or counting by brute force.  Figures are read back from
 their artists: the digits drawn, the bar heights, the numbers in the texts.
 """
+import pathlib
 import re
 
 import matplotlib
@@ -11,6 +12,7 @@ import matplotlib
 matplotlib.use("Agg")
 
 import matplotlib.pyplot as plt  # noqa: E402
+import nbformat  # noqa: E402
 import numpy as np  # noqa: E402
 import pytest  # noqa: E402
 from matplotlib.figure import Figure  # noqa: E402
@@ -234,3 +236,31 @@ def test_scrubber_wires_the_frame():
     sliders[2].value = 3
     assert text.value.startswith("step 3: a<sub>3</sub>=1, b<sub>3</sub>=1, carry in 0")
     assert drawn_bits(frame.ax) == expected_drawing(9, 60, 3)
+
+
+# ---------------------------------------------------------------------------------- the notebook
+NOTEBOOK = pathlib.Path(__file__).parent.parent / "notebooks" / "01_binary_encoding.ipynb"
+
+
+def test_exercise_hints_are_short_and_shown_by_the_self_checks():
+    """Each stub's hint, printed by its self-check after "  Hint: ", takes at most two lines of
+    the slides' width, and the saved self-check shows it."""
+    cells = nbformat.read(NOTEBOOK, as_version=4).cells
+    stubs = [i for i, c in enumerate(cells) if "exercise" in c.metadata.get("tags", [])]
+    assert len(stubs) == 3
+    for i in stubs:
+        parts = re.findall(r'"([^"]*)"', cells[i].source.split("NotImplementedError(", 1)[1])
+        hint = re.sub(r"^Exercise \w+:\s*", "", "".join(parts))
+        assert len("  Hint: " + hint) <= 2 * bh.exercises.WIDTH - 10, hint
+        said = "".join(o.get("text", "") for o in cells[i + 1].outputs)
+        assert "not implemented yet" in said and " ".join(said.split("Hint:")[1].split()) == hint
+
+
+def test_exercises_that_build_on_the_full_adder_require_it():
+    """Exercises 1 and 3 are column by column: their self-checks (and solutions) count the calls
+    to full_adder, so Python's + or - on the whole numbers is not accepted."""
+    cells = nbformat.read(NOTEBOOK, as_version=4).cells
+    for name in ("add_bits_lsb_first", "subtract_bits_lsb_first"):
+        checks = [c.source for c in cells if set(c.metadata.get("tags", [])) & {"self-check", "solution"}
+                  and f"check_function({name}" in c.source]
+        assert len(checks) == 2 and all("must_call=[full_adder]" in s for s in checks), name

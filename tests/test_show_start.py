@@ -312,6 +312,18 @@ def test_hints_point_the_way_without_giving_the_code(notebook):
             hint = re.search(r'NotImplementedError\("([^"]*)"\)', c.source).group(1)
             for code in EXERCISE_HINTS_THAT_ARE_THE_ANSWER:
                 assert code not in hint, hint
+            # the self-check prints it as "  Hint: ...", one line of the slides' width
+            assert len("  Hint: " + re.sub(r"^Exercise \w+:\s*", "", hint)) <= bh.exercises.WIDTH, hint
+
+
+def test_self_checks_show_the_stubs_hint(notebook):
+    """Saved after Run All: each stub's self-check says "not implemented yet" and shows its hint."""
+    cells = notebook.cells
+    for i, c in enumerate(cells):
+        if "exercise" in c.metadata.get("tags", []):
+            hint = re.search(r'NotImplementedError\("Exercise \w+: ([^"]*)"\)', c.source).group(1)
+            said = "".join(o.get("text", "") for o in cells[i + 1].outputs)
+            assert "not implemented yet" in said and f"  Hint: {hint}\n" in said
 
 
 def test_notebook_is_saved_executed_and_clean(notebook):

@@ -251,6 +251,7 @@ def test_plot_post_training_draws_the_data(run):
     assert np.allclose(ax_acc.get_lines()[0].get_ydata(), 100 * scores.accuracy)
     assert np.array_equal(ax_bits.images[0].get_array(), scores.bit_accuracy.T)
     assert ax_bits.images[0].get_clim() == (0.5, 1)     # a coin toss is the bottom of the scale
+    assert ax_bits.images[0].colorbar.extend == "min"  # cells below it are shown, not hidden
 
 
 def test_plot_bit_accuracy_bars():
