@@ -1,4 +1,6 @@
-"""What every notebook owes nbval: test plumbing in cell tags, not in the code students read."""
+"""What every notebook owes its readers and nbval: test plumbing in cell tags, not in the code students
+read; a folded answer under every question; exercises whose self-checks check the student's own
+function, never raise, and reject lazy answers; one indexing convention."""
 import ast
 import json
 import pathlib
@@ -108,17 +110,13 @@ def _top_level_names(source):
 
 
 def exercises(path):
-    """(names the stub defines, self-check cell source) for each exercise of a notebook, and the
-    solution cells' sources."""
-    cells, found, solutions = _cells(path), [], []
+    """(names the stub defines, its self-check cell's source) for each exercise of a notebook."""
+    cells, found = _cells(path), []
     for i, cell in enumerate(cells):
-        tags = cell["metadata"].get("tags", [])
-        if "exercise" in tags:
+        if "exercise" in cell["metadata"].get("tags", []):
             check = next(c for c in cells[i + 1:] if "self-check" in c["metadata"].get("tags", []))
             found.append((_top_level_names(_src(cell)), _src(check)))
-        if "solution" in tags:
-            solutions.append(_src(cell))
-    return found, solutions
+    return found
 
 
 @pytest.mark.parametrize("path", NOTEBOOKS, ids=lambda p: p.name)
@@ -329,7 +327,7 @@ def test_a_student_copy_runs_its_self_checks_say_not_yet_and_reject_lazy_answers
 
     [copy] = load_tool("classroom").write_student_copies(tmp_path, [path])
     nb = nbformat.read(copy, as_version=4)
-    found, cells = iter(exercises(path)[0]), []
+    found, cells = iter(exercises(path)), []
     for cell in nb.cells:
         cells.append(cell)
         if "self-check" in cell.metadata.get("tags", []):
