@@ -103,13 +103,18 @@ def carry_probe(params, width=8):
     """How the hidden state holds the carry, measured on every pair a, b < 2**(width-1).
 
     Uses the N * T samples (hidden state after step t, carry out of step t) over all pairs
-    (16,384 pairs x 8 steps for width 8).  Returns a ``CarryProbe`` (see its docstring).
+    (16,384 pairs x 8 steps for width 8).  Returns a ``CarryProbe`` (see its docstring).  Hidden
+    units that never change (all-zero weights) hold nothing of the carry: the readout is then the
+    least-squares fit of least norm, which always guesses the commoner carry, 0.
     """
     hidden, carry = hidden_and_carry(params, width)
     H = hidden.shape[2]
     h, c = hidden.reshape(-1, H), carry.ravel().astype(np.float64)
     design = np.column_stack([h, np.ones(len(h))])          # (M, H+1): the last column is the bias
-    coef = np.linalg.solve(design.T @ design, design.T @ c)  # least squares (normal equations)
+    try:
+        coef = np.linalg.solve(design.T @ design, design.T @ c)  # least squares (normal equations)
+    except np.linalg.LinAlgError:   # units that copy each other or never change (all-zero weights):
+        coef = np.linalg.lstsq(design, c, rcond=None)[0]         # the least-squares fit of least norm
     readout_acc = float(np.mean((design @ coef > 0.5) == (c > 0.5)))
     unit_acc, thr, sign = best_threshold(h, c)
     best = int(np.argmax(unit_acc))

@@ -5,6 +5,7 @@ writes a number and as the original post stores it.  The network *reads* a numbe
 other way round, least significant bit (LSB) first, one bit per time step, because that
 is the direction in which the carry travels.
 """
+import math
 import numbers
 
 import numpy as np
@@ -17,13 +18,47 @@ def check_int(value, name, *, minimum=None, maximum=None):
     ``maximum`` is inclusive.
     """
     if isinstance(value, (bool, np.bool_)) or not isinstance(value, numbers.Integral):
-        raise TypeError(f"{name} must be an integer, got {value!r} ({type(value).__name__})")
+        raise TypeError(f"{name} must be an integer, got {shown(value)} ({type(value).__name__})")
     value = int(value)
+    both = f" (allowed: {minimum} to {maximum})" if None not in (minimum, maximum) else ""
     if minimum is not None and value < minimum:
-        raise ValueError(f"{name} must be >= {minimum}, got {value}")
+        raise ValueError(f"{name} must be >= {minimum}{both}, got {shown(value)}")
     if maximum is not None and value > maximum:
-        raise ValueError(f"{name} must be <= {maximum}, got {value}")
+        raise ValueError(f"{name} must be <= {maximum}{both}, got {shown(value)}")
     return value
+
+
+def check_float(value, name, low, high, *, include_low=False, include_high=False):
+    """Return ``value`` as a Python float between ``low`` and ``high`` (ends excluded unless
+    included), or raise a clear error naming ``name``.  Python and numpy ints and floats count
+    (np.float32 too); bools, strings and NaN do not."""
+    interval = f"{'[' if include_low else '('}{low:g}, {high:g}{']' if include_high else ')'}"
+    if isinstance(value, (bool, np.bool_)) or not isinstance(value, numbers.Real):
+        raise TypeError(f"{name} must be a number in {interval}, got {shown(value)} "
+                        f"({type(value).__name__})")
+    try:
+        number = float(value)
+    except OverflowError:                                   # an int beyond float's range
+        number = math.inf if value > 0 else -math.inf
+    if not ((low <= number if include_low else low < number)
+            and (number <= high if include_high else number < high)):
+        raise ValueError(f"{name} must be a number in {interval}, got {shown(value)}")
+    return number
+
+
+def shown(value, limit=60):
+    """``value`` as an error message shows it: a huge integer by its length ("a 4,301-digit
+    number"), any other value by its repr, cut to ``limit`` characters."""
+    if isinstance(value, numbers.Integral) and not isinstance(value, (bool, np.bool_)):
+        value = int(value)
+        if value.bit_length() <= 64:
+            return str(value)
+        digits = int(value.bit_length() * 0.30102999566398120)     # log10(2): never too many
+        while 10 ** digits <= abs(value):
+            digits += 1
+        return f"a {digits:,}-digit {'negative ' if value < 0 else ''}number"
+    text = repr(value)
+    return text if len(text) <= limit else text[:limit - 3] + "..."
 
 
 def to_bits(n, width=8):
@@ -35,7 +70,7 @@ def to_bits(n, width=8):
     width = check_int(width, "width", minimum=1)
     n = check_int(n, "n", minimum=0)
     if n.bit_length() > width:
-        raise ValueError(f"n must be < 2**width = {2**width} to fit {width} bits, got {n}")
+        raise ValueError(f"n must be < 2**width = {shown(2**width)} to fit {width} bits, got {shown(n)}")
     return np.array([(n >> i) & 1 for i in reversed(range(width))], dtype=np.uint8)
 
 
@@ -44,8 +79,12 @@ def from_bits(bits):
     arr = np.asarray(bits)
     if arr.ndim != 1 or arr.size == 0:
         raise ValueError(f"bits must be a non-empty 1-D sequence of 0s and 1s, got shape {arr.shape}")
-    if arr.dtype.kind not in "biuf" or not np.isin(arr, (0, 1)).all():
-        raise ValueError(f"bits must hold only 0 and 1, got {arr.tolist()}")
+    bad = np.ones(arr.shape, bool) if arr.dtype.kind not in "biuf" else ~np.isin(arr, (0, 1))
+    if bad.any():
+        i = int(np.argmax(bad))
+        got = shown(arr.tolist()) if arr.size <= 20 else \
+            f"{shown(arr[i].item())} at index {i} of an array of {arr.size:,} values"
+        raise ValueError(f"bits must hold only 0 and 1, got {got}")
     n = 0
     for bit in arr:
         n = 2 * n + int(bit)
@@ -79,10 +118,11 @@ def addition_batch(a, b, width=8):
     """
     width = check_int(width, "width", minimum=1, maximum=63)
     a, b = check_operands(a, b)
-    total = a + b  # both < 2**63; an overflowing sum shows up as negative
-    if total.size and (total.min() < 0 or total.max() >= 2**width):
+    total = a.astype(np.uint64) + b.astype(np.uint64)  # exact: both < 2**63
+    if total.size and int(total.max()) >= 2**width:
         raise ValueError(f"every sum a + b must be < 2**width = {2**width}; "
-                         f"the largest here is {int(a[np.argmax(a + b)]) + int(b[np.argmax(a + b)])}")
+                         f"the largest here is {int(total.max())}")
+    total = total.astype(np.int64)
     shifts = np.arange(width, dtype=np.int64)[:, None]  # (width, 1): bit t is (n >> t) & 1
     inputs = np.stack([(a >> shifts) & 1, (b >> shifts) & 1], axis=-1).astype(np.float64)
     targets = ((total >> shifts) & 1).astype(np.float64)
@@ -101,7 +141,8 @@ def one_sum(a, b, width=None):
         width = max(a.bit_length(), b.bit_length()) + 1
     width = check_int(width, "width", minimum=1)
     if (a + b).bit_length() > width:
-        raise ValueError(f"a + b = {a + b} needs {(a + b).bit_length()} bits, more than width={width}")
+        raise ValueError(f"a + b = {shown(a + b)} needs {(a + b).bit_length():,} bits, "
+                         f"more than width={width}")
     inputs = np.array([[[(a >> t) & 1, (b >> t) & 1]] for t in range(width)], dtype=np.float64)
     targets = np.array([[((a + b) >> t) & 1] for t in range(width)], dtype=np.float64)
     return inputs, targets

@@ -25,7 +25,7 @@ from dataclasses import dataclass, field
 
 import numpy as np
 
-from .encoding import addition_batch, check_int, ripple_carry
+from .encoding import addition_batch, check_float, check_int, ripple_carry
 from .evaluation import BIT_ORDERS, BIT_PAIRS, tree_outputs, tree_pairs
 from .model import backward, forward, init_params, loss, sigmoid
 
@@ -80,7 +80,9 @@ def train_fast(hidden_size=16, seed=0, *, learning_rate=LEARNING_RATE, batch_siz
     Returns (params, history): the trained Params and a ``History``.
     """
     start = time.perf_counter()
-    _check_arguments(learning_rate, margin, bit_order, on_step)
+    learning_rate = check_float(learning_rate, "learning_rate", 0, math.inf)
+    margin = check_float(margin, "margin", 0, 0.45, include_low=True)
+    _check_arguments(bit_order, on_step)
     batch_size = check_int(batch_size, "batch_size", minimum=1)
     max_steps = check_int(max_steps, "max_steps", minimum=1)
     params = init_params(hidden_size, seed)
@@ -107,6 +109,9 @@ def train_fast(hidden_size=16, seed=0, *, learning_rate=LEARNING_RATE, batch_siz
         for name in "UWV":
             w, m[name], v[name] = adam_step(getattr(params, name), getattr(grads, name),
                                             m[name], v[name], step + 1, learning_rate)
+            if not np.isfinite(w).all():
+                raise ValueError(f"learning_rate={learning_rate:g} is too large: the weights "
+                                 f"overflowed to inf or NaN at update {step + 1}")
             setattr(params, name, w)
     if not history.check_steps or history.check_steps[-1] != step:   # step = updates made
         rule.measure(step, params, history)
@@ -266,12 +271,7 @@ def _in_order(sums, bit_order):
     return (x, y) if bit_order == "lsb_first" else (x[::-1], y[::-1])
 
 
-def _check_arguments(learning_rate, margin, bit_order, on_step):
-    for name, value, ok, allowed in (
-            ("learning_rate", learning_rate, lambda v: 0 < v < math.inf, "(0, inf)"),
-            ("margin", margin, lambda v: 0 <= v < 0.45, "[0, 0.45)")):
-        if isinstance(value, bool) or not isinstance(value, (int, float)) or not ok(value):
-            raise ValueError(f"{name} must be a number in {allowed}, got {value!r}")
+def _check_arguments(bit_order, on_step):
     if bit_order not in BIT_ORDERS:
         raise ValueError(f"bit_order must be one of {BIT_ORDERS}, got {bit_order!r}")
     if on_step is not None and not callable(on_step):

@@ -14,7 +14,11 @@ from dataclasses import dataclass
 
 import numpy as np
 
-from .encoding import check_int
+from .encoding import check_float, check_int
+
+
+#: the largest hidden size anything here builds or loads: W alone is then 128 MiB
+MAX_HIDDEN_SIZE = 4096
 
 
 @dataclass
@@ -22,24 +26,24 @@ class Params:
     """The three weight matrices (float64, mutable).
 
     U: (2, H) input -> hidden.  W: (H, H) hidden -> hidden.  V: (H, 1) hidden -> output.
+    1 <= H <= MAX_HIDDEN_SIZE.  Every array given, when built or assigned (``p.U = ...``), must
+    be a finite float64 numpy array of its shape, as ``load_params`` demands of a file; changing
+    entries in place (``p.U[0, 0] = ...``, ``p.U -= ...``) is not checked.
     """
     U: np.ndarray
     W: np.ndarray
     V: np.ndarray
 
     def __post_init__(self):
-        for name in ("U", "W", "V"):
-            arr = getattr(self, name)
-            if not isinstance(arr, np.ndarray) or arr.dtype != np.float64:
-                raise TypeError(f"Params.{name} must be a float64 numpy array, got "
-                                f"{getattr(arr, 'dtype', type(arr).__name__)}")
-        H = self.W.shape[0] if self.W.ndim == 2 else -1
-        expected = {"U": (2, H), "W": (H, H), "V": (H, 1)}
-        for name, shape in expected.items():
-            if H < 1 or getattr(self, name).shape != shape:
-                raise ValueError(f"Params.{name} must have shape {shape} for H hidden units "
-                                 f"(U (2, H), W (H, H), V (H, 1)); got U {self.U.shape}, "
-                                 f"W {self.W.shape}, V {self.V.shape}")
+        _check_weight("W", self.W)
+        for name in ("U", "V"):
+            _check_weight(name, getattr(self, name), self.hidden_size)
+
+    def __setattr__(self, name, value):
+        # once built, check each new array assigned (p.U -= ... changes the one held, in place)
+        if name in ("U", "W", "V") and "V" in self.__dict__ and value is not self.__dict__[name]:
+            _check_weight(name, value, self.hidden_size)
+        object.__setattr__(self, name, value)
 
     @property
     def hidden_size(self):
@@ -49,6 +53,26 @@ class Params:
         return Params(self.U.copy(), self.W.copy(), self.V.copy())
 
 
+def _check_weight(name, value, H=None):
+    """Refuse, in one line naming Params.<name>, what cannot be that array for H hidden units
+    (H None: W, which sets H)."""
+    if type(value) is not np.ndarray or value.dtype != np.float64:
+        got = f"an array of dtype {value.dtype}" if type(value) is np.ndarray else type(value).__name__
+        raise TypeError(f"Params.{name} must be a float64 numpy array, got {got}")
+    if H is None:
+        if value.ndim != 2 or value.shape[0] != value.shape[1] or \
+                not 1 <= value.shape[0] <= MAX_HIDDEN_SIZE:
+            raise ValueError(f"Params.W must have shape (H, H) with 1 <= H <= {MAX_HIDDEN_SIZE}, "
+                             f"got {value.shape}")
+    else:
+        shape = {"U": (2, H), "W": (H, H), "V": (H, 1)}[name]
+        if value.shape != shape:
+            raise ValueError(f"Params.{name} must have shape {shape} for H = {H} hidden units "
+                             f"(U (2, H), W (H, H), V (H, 1)), got {value.shape}")
+    if not np.isfinite(value).all():
+        raise ValueError(f"Params.{name} must hold finite numbers, got NaN or inf")
+
+
 def init_params(hidden_size=16, seed=0, *, rng=None):
     """Weights uniform in [-1, 1), drawn as the post draws them: U, then V, then W.
 
@@ -56,7 +80,7 @@ def init_params(hidden_size=16, seed=0, *, rng=None):
     ``np.random.seed(seed)``, without touching numpy's global random state -- or from ``rng``,
     a RandomState that the caller keeps drawing from (the post's loop draws its sums next).
     """
-    hidden_size = check_int(hidden_size, "hidden_size", minimum=1)
+    hidden_size = check_int(hidden_size, "hidden_size", minimum=1, maximum=MAX_HIDDEN_SIZE)
     if rng is None:
         rng = np.random.RandomState(check_int(seed, "seed", minimum=0, maximum=2**32 - 1))
     elif not isinstance(rng, np.random.RandomState):
@@ -133,6 +157,10 @@ def check_trace(params, trace, targets):
     check_params(params)
     if not isinstance(trace, Trace):
         raise TypeError(f"trace must be the Trace returned by forward, got {type(trace).__name__}")
+    x, h, o = (np.shape(a) for a in (trace.inputs, trace.hidden, trace.output))
+    if len(x) != 3 or len(h) != 3 or h[:2] != (x[0] + 1, x[1]) or o != x[:2]:
+        raise ValueError(f"trace must be the Trace forward returned: inputs (T, N, 2), hidden "
+                         f"(T+1, N, H), output (T, N); got {x}, {h}, {o}")
     if trace.hidden.shape[2] != params.hidden_size:
         raise ValueError(f"trace has {trace.hidden.shape[2]} hidden units but params has "
                          f"{params.hidden_size}: use the trace forward made with these params")
@@ -186,7 +214,7 @@ def _same_shape(output, targets):
 def backward_steps(params, trace, targets, cross_entropy=False):
     """Backpropagation through time, one step at a time, from the last step back to the first.
 
-    Yields (t, delta_o, delta_h) for t = T-1, ..., 0, where, with z_o and z_h the inputs of the
+    An iterator of (t, delta_o, delta_h) for t = T-1, ..., 0, where, with z_o and z_h the inputs of the
     output's and the hidden units' sigmoids,
       delta_o (N, 1) = dL/dz_o at step t: the output's own error;
       delta_h (N, H) = dL/dz_h at step t: the error that reaches the hidden units that made
@@ -194,7 +222,11 @@ def backward_steps(params, trace, targets, cross_entropy=False):
     L is ``loss`` (the post's), or with ``cross_entropy=True`` the ``cross_entropy_loss`` of the
     outputs, whose delta_o is simply o - y.
     """
-    y = check_trace(params, trace, targets)
+    y = check_trace(params, trace, targets)          # now, not when the first step is asked for
+    return _backward_steps(params, trace, y, cross_entropy)
+
+
+def _backward_steps(params, trace, y, cross_entropy):
     h, o = trace.hidden, trace.output
     W, V = params.W, params.V
     if cross_entropy:
@@ -244,6 +276,7 @@ def numerical_gradient(params, inputs, targets, eps=1e-5, cross_entropy=False):
     check_params(params)
     x = check_inputs(inputs)
     y = check_targets(targets, x)
+    eps = check_float(eps, "eps", 0, 0.1, include_high=True)
     f = cross_entropy_loss if cross_entropy else loss
     probe = params.copy()
     numeric = Params(np.zeros_like(params.U), np.zeros_like(params.W), np.zeros_like(params.V))

@@ -1,9 +1,10 @@
 """Training: the post's loop, one example per step, built from ``forward`` and ``backward``."""
+import math
 from dataclasses import dataclass
 
 import numpy as np
 
-from .encoding import addition_batch, all_pairs, check_int, from_bits
+from .encoding import addition_batch, all_pairs, check_float, check_int, from_bits
 from .model import backward, forward, init_params
 
 
@@ -49,12 +50,9 @@ def train_like_the_post(steps=10000, seed=0, alpha=0.1, hidden_size=16, log_ever
     """
     steps = check_int(steps, "steps", minimum=1)
     seed = check_int(seed, "seed", minimum=0, maximum=2**32 - 1)
-    hidden_size = check_int(hidden_size, "hidden_size", minimum=1)
     log_every = check_int(log_every, "log_every", minimum=1)
     width = check_int(width, "width", minimum=1, maximum=12)
-    if isinstance(alpha, bool) or not isinstance(alpha, (int, float)) or not alpha > 0 \
-            or not np.isfinite(alpha):
-        raise ValueError(f"alpha must be a positive finite number, got {alpha!r}")
+    alpha = check_float(alpha, "alpha", 0, math.inf)
     if on_step is not None and not callable(on_step):
         raise TypeError(f"on_step must be callable or None, got {type(on_step).__name__}")
 

@@ -222,3 +222,21 @@ def test_msb_first_does_not_learn():
     _, history = bh.train_fast(seed=0, bit_order="msb_first", max_steps=300)
     assert not history.converged and "not converged" in history.message
     assert history.accuracy[-1] < 0.1
+
+
+def test_carry_probe_of_a_network_that_holds_nothing():
+    """Issue 15, case 9: all-zero weights (every hidden state 0.5) made the normal equations
+    singular (LinAlgError).  The probe answers instead: nothing in the state predicts the carry,
+    so the readout guesses the commoner carry, 0, and is right exactly as often as it is 0."""
+    H = 16
+    zero = bh.Params(np.zeros((2, H)), np.zeros((H, H)), np.zeros((H, 1)))
+    probe = bh.carry_probe(zero)
+    _, carry = an.hidden_and_carry(zero)
+    share_of_zeros = float(np.mean(carry == 0))                 # counted independently
+    assert probe.carry_fraction == 1 - share_of_zeros
+    assert probe.readout_accuracy == share_of_zeros == probe.best_unit_accuracy
+    assert not probe.readout(np.full((3, H), 0.5)).any()
+    assert np.array_equal(probe.correlations, np.zeros(H))
+    # units that copy each other (W = 0, equal columns of U) have the same fallback
+    copies = bh.Params(np.ones((2, H)), np.zeros((H, H)), np.zeros((H, 1)))
+    assert 0.5 < bh.carry_probe(copies).readout_accuracy < 1

@@ -4,7 +4,13 @@ The deck itself (offline, in Chromium) is tested in tests/browser/test_slides.py
 """
 import base64
 import json
+import os
+import pathlib
+import shutil
+import socket
 import struct
+import sys
+import time
 import zlib
 
 import nbformat
@@ -199,10 +205,16 @@ def _solution_only_lines(nb):
 
 
 @pytest.fixture(scope="module")
-def student_copies(tmp_path_factory):
+def student_folder(tmp_path_factory):
     out = tmp_path_factory.mktemp("student")
-    written = C.write_student_copies(out, NOTEBOOKS)
-    return {p.name: (C.read_notebook(p), C.read_notebook(w)) for p, w in zip(NOTEBOOKS, written)}
+    assert C.write_student_copies(out, NOTEBOOKS) == [out / "notebooks" / p.name for p in NOTEBOOKS]
+    return out
+
+
+@pytest.fixture(scope="module")
+def student_copies(student_folder):
+    return {p.name: (C.read_notebook(p), C.read_notebook(student_folder / "notebooks" / p.name))
+            for p in NOTEBOOKS}
 
 
 @needs_notebooks
@@ -248,14 +260,365 @@ def test_every_exercise_stub_is_there_and_raises_its_hint(student_copies):
                     fn(*([None] * n))
 
 
+# ---------------------------------------------------------------- what a careless or unlucky user types
+def small_notebook(path, *code):
+    """A small valid notebook at ``path``: a title, code cells with ``code``, an exercise and its
+    worked solution."""
+    nb = new_notebook(cells=[new_markdown_cell("# A title"), *(new_code_cell(c) for c in code),
+                             new_code_cell("def f():\n    raise NotImplementedError('Exercise 1')",
+                                           metadata={"tags": ["exercise"]}),
+                             new_code_cell("def f():\n    return 'the answer'",
+                                           metadata={"tags": ["solution"]})])
+    path.parent.mkdir(parents=True, exist_ok=True)
+    path.write_text(nbformat.writes(nb) + "\n", encoding="utf-8")
+    return path
+
+
+def snapshot(root):
+    """Every file and folder under ``root`` with its bytes (a symlink as its target, unfollowed)."""
+    found = {}
+    for folder, dirs, files in os.walk(root):
+        for name in dirs + files:
+            path = pathlib.Path(folder, name)
+            found[str(path.relative_to(root))] = (
+                f"-> {os.readlink(path)}" if path.is_symlink() else
+                path.read_bytes() if path.is_file() else "folder")
+    return found
+
+
+def run(capsys, *argv):
+    """``python tools/classroom.py ARGV``: (exit status, stdout, stderr lines)."""
+    status = C.main([str(a) for a in argv])
+    out, err = capsys.readouterr()
+    return status, out, err.splitlines()
+
+
+@pytest.fixture
+def repo(tmp_path, monkeypatch):
+    """A repository in tmp_path (``repo/notebooks/`` holding one notebook), the current folder,
+    and the tool's notebooks folder."""
+    root = tmp_path / "repo"
+    small_notebook(root / "notebooks" / "01_a.ipynb")
+    monkeypatch.setattr(C, "NOTEBOOK_DIR", root / "notebooks")
+    monkeypatch.chdir(root)
+    return root
+
+
+@pytest.mark.parametrize("out", [".", "{repo}", "{repo}/notebooks", "notebooks", "notebooks/sub",
+                                 "{repo}/notebooks/sub/deeper", "link-to-notebooks",
+                                 "link-to-notebooks/sub", "link-to-repo", "{tmp}"])
+def test_student_refuses_an_output_folder_that_is_contains_or_lies_inside_the_sources(
+        repo, tmp_path, capsys, out):
+    (tmp_path / "link-to-notebooks").symlink_to(repo / "notebooks")
+    (tmp_path / "link-to-repo").symlink_to(repo)
+    out = out.format(repo=repo, tmp=tmp_path)
+    if out.startswith("link"):
+        out = tmp_path / out
+    before = snapshot(tmp_path)
+    status, printed, err = run(capsys, "student", out, repo / "notebooks" / "01_a.ipynb")
+    assert (status, printed) == (2, "")
+    assert err == [f"error: {out}: the output folder must not be, contain or lie inside "
+                   f"{repo / 'notebooks'}, where the source notebooks are"]
+    assert snapshot(tmp_path) == before
+
+
+def test_student_refuses_any_folder_of_the_repository_notebooks_whatever_it_copies(
+        repo, tmp_path, capsys):
+    elsewhere = small_notebook(tmp_path / "elsewhere" / "02_b.ipynb")
+    before = snapshot(tmp_path)
+    status, _, [err] = run(capsys, "student", repo / "notebooks" / "student", elsewhere)
+    assert status == 2 and "must not be, contain or lie inside" in err
+    assert snapshot(tmp_path) == before
+
+
+def test_student_refuses_a_non_empty_folder_without_force(repo, tmp_path, capsys):
+    out = tmp_path / "out"
+    (out / "notebooks").mkdir(parents=True)
+    (out / "README.md").write_text("the teacher's own notes")
+    (out / "notebooks" / "01_a.ipynb").write_text("the teacher's edited copy")
+    before = snapshot(tmp_path)
+    status, printed, err = run(capsys, "student", out, repo / "notebooks" / "01_a.ipynb")
+    assert (status, printed) == (2, "")
+    assert err == [f"error: {out}: not empty; choose a new or empty folder, or add --force to "
+                   "replace the README, notebooks and data files it writes (nothing else)"]
+    assert snapshot(tmp_path) == before
+    (tmp_path / "a-file").write_text("x")
+    status, _, err = run(capsys, "student", tmp_path / "a-file", repo / "notebooks" / "01_a.ipynb")
+    assert (status, err) == (2, [f"error: {tmp_path / 'a-file'}: not a folder"])
+
+
+def test_student_with_force_replaces_only_the_files_it_writes(repo, tmp_path, capsys):
+    out = tmp_path / "out"
+    (out / "notebooks").mkdir(parents=True)
+    for rel, text in [("README.md", "old"), ("notebooks/01_a.ipynb", "old"), ("mine.txt", "keep"),
+                      ("notebooks/mine.ipynb", "keep")]:
+        (out / rel).write_text(text)
+    status, printed, err = run(capsys, "student", out, repo / "notebooks" / "01_a.ipynb", "--force")
+    assert (status, printed, err) == (0, f"{out / 'notebooks' / '01_a.ipynb'}\n", [])
+    after = snapshot(out)
+    assert after.pop("mine.txt") == after.pop("notebooks/mine.ipynb") == b"keep"
+    assert sorted(after) == ["README.md", "notebooks", "notebooks/01_a.ipynb"]
+    copy = json.loads(after["notebooks/01_a.ipynb"])
+    assert [C._tags(c) for c in copy["cells"]] == [set(), {"exercise"}]     # no solution
+    assert after["README.md"] == C._STUDENT_README.encode()
+    assert sorted(p.name for p in tmp_path.iterdir()) == ["out", "repo"]   # no temporary folder left
+
+
+def test_student_with_force_never_writes_through_a_symlink_out_of_the_folder(repo, tmp_path, capsys):
+    out = tmp_path / "out"
+    out.mkdir()
+    (out / "notebooks").symlink_to(tmp_path / "elsewhere", target_is_directory=True)
+    (tmp_path / "elsewhere").mkdir()
+    before = snapshot(tmp_path)
+    status, _, err = run(capsys, "student", out, repo / "notebooks" / "01_a.ipynb", "--force")
+    assert (status, err) == (2, [f"error: {out / 'notebooks'}: leads outside {out} (a symlink); "
+                                 "remove it or choose another output folder"])
+    assert snapshot(tmp_path) == before
+
+
+def _disk_full(*args, **kwargs):
+    raise OSError(28, "No space left on device", str(args[-1]))
+
+
+@pytest.mark.parametrize("force", [False, True], ids=["new-folder", "force"])
+def test_student_failing_midway_leaves_the_old_output_as_it_was(repo, tmp_path, capsys, monkeypatch,
+                                                                  force):
+    """Disk full while the copy is written (into the temporary folder): the output folder is as
+    before (absent, or its old files), and no temporary folder is left beside it."""
+    out = tmp_path / "out"
+    if force:
+        out.mkdir()
+        (out / "README.md").write_text("old")
+    notebook = small_notebook(tmp_path / "series" / "04_training.ipynb")   # 04 opens data files
+    before = snapshot(tmp_path)
+    monkeypatch.setattr(C.shutil, "copy2", _disk_full)
+    status, printed, [err] = run(capsys, "student", out, notebook, *["--force"] * force)
+    assert (status, printed) == (1, "")
+    assert err.startswith("error: ") and err.endswith(": No space left on device")
+    assert snapshot(tmp_path) == before
+
+
+def test_student_failing_while_moving_into_place_puts_back_what_was_there(repo, tmp_path, capsys,
+                                                                          monkeypatch):
+    out = tmp_path / "out"
+    (out / "notebooks").mkdir(parents=True)
+    (out / "notebooks" / "04_training.ipynb").write_text("old copy")
+    (out / "README.md").write_text("old")
+    notebook = small_notebook(tmp_path / "series" / "04_training.ipynb")
+    before = snapshot(tmp_path)
+    replace, failed = os.replace, []
+
+    def fail_on_the_readme(src, dst):
+        if pathlib.Path(dst) == out / "README.md" and not failed:   # the last file to move
+            failed.append(src)
+            raise OSError(5, "Input/output error", str(dst))
+        replace(src, dst)
+    monkeypatch.setattr(C.os, "replace", fail_on_the_readme)
+    status, _, err = run(capsys, "student", out, notebook, "--force")
+    assert (status, err) == (1, [f"error: {out / 'README.md'}: Input/output error"])
+    assert snapshot(tmp_path) == before     # old files back, the data folders made for it gone
+    assert ".partial" in str(failed[0])     # it failed moving the new README, after the others
+
+
+def test_student_keeps_what_it_cannot_put_back_and_says_where(repo, tmp_path, capsys, monkeypatch):
+    out = tmp_path / "out"
+    out.mkdir()
+    (out / "README.md").write_text("old")
+    replace = os.replace
+
+    def fail_into_the_readme(src, dst):
+        if pathlib.Path(dst) == out / "README.md":      # the new one, and putting back the old
+            raise OSError(5, "Input/output error", str(dst))
+        replace(src, dst)
+    monkeypatch.setattr(C.os, "replace", fail_into_the_readme)
+    status, _, err = run(capsys, "student", out, repo / "notebooks" / "01_a.ipynb", "--force")
+    [kept] = tmp_path.glob(".out.*.partial/.replaced/README.md")
+    assert (status, kept.read_text()) == (1, "old")
+    assert err == [f"warning: 1 replaced files could not be put back; they are in {kept.parent}",
+                   f"error: {out / 'README.md'}: Input/output error"]
+
+
+def test_student_without_force_never_replaces_a_file_that_appears_while_it_writes(
+        repo, tmp_path, capsys, monkeypatch):
+    out = tmp_path / "out"
+    copy2 = shutil.copy2
+
+    def someone_writes_meanwhile(src, dst):
+        out.mkdir(exist_ok=True)
+        (out / "README.md").write_text("written meanwhile")
+        return copy2(src, dst)
+    monkeypatch.setattr(C.shutil, "copy2", someone_writes_meanwhile)
+    notebook = small_notebook(tmp_path / "series" / "04_training.ipynb")
+    status, _, err = run(capsys, "student", out, notebook)
+    assert (status, err) == (1, [f"error: {out}: Directory not empty"])
+    assert snapshot(out) == {"README.md": b"written meanwhile"}
+    assert sorted(p.name for p in tmp_path.iterdir()) == ["out", "repo", "series"]
+
+
+def test_student_interrupted_writes_nothing(repo, tmp_path, capsys, monkeypatch):
+    def interrupt(*args, **kwargs):
+        raise KeyboardInterrupt
+    monkeypatch.setattr(C.shutil, "copy2", interrupt)
+    notebook = small_notebook(tmp_path / "series" / "04_training.ipynb")
+    before = snapshot(tmp_path)
+    status, _, err = run(capsys, "student", tmp_path / "out", notebook)
+    assert (status, err) == (130, ["interrupted; nothing was written"])
+    assert snapshot(tmp_path) == before
+
+
+# ---------------------------------------------------------------- the files a student copy carries
 @needs_notebooks
-def test_student_copies_never_write_into_the_source_folder(tmp_path):
-    source = tmp_path / "repo" / "notebooks"
-    source.mkdir(parents=True)
-    nb = source / NOTEBOOKS[0].name
-    nb.write_bytes(NOTEBOOKS[0].read_bytes())
-    for out in (tmp_path / "repo", source, source / "student"):
-        with pytest.raises(SystemExit, match="where the source notebooks are"):
-            C.write_student_copies(out, [nb])
-    assert sorted(p.name for p in (tmp_path / "repo").rglob("*")) == sorted(["notebooks", nb.name])
-    assert nb.read_bytes() == NOTEBOOKS[0].read_bytes()
+def test_the_declared_data_files_are_what_the_notebooks_open():
+    for path in NOTEBOOKS:
+        declared = C.series.DATA_FILES.get(path.name, ())
+        assert sorted(declared) == C.opened_files(C.read_notebook(path)), path.name
+        for rel in declared:
+            assert C.data_file(rel).is_file()
+    assert set(C.series.DATA_FILES) <= {name for name, _ in C.series.NOTEBOOKS}
+
+
+@needs_notebooks
+def test_the_student_copy_holds_the_notebooks_a_readme_and_exactly_the_declared_files(
+        student_folder):
+    data = {rel for p in NOTEBOOKS for rel in C.series.DATA_FILES.get(p.name, ())}
+    files = {rel for rel, content in snapshot(student_folder).items() if content != "folder"}
+    assert files == {"README.md", *(f"notebooks/{p.name}" for p in NOTEBOOKS), *data}
+    for rel in data:
+        assert (student_folder / rel).read_bytes() == (C.ROOT / rel).read_bytes()
+
+
+def test_a_quoted_path_in_a_cell_copies_nothing(repo, tmp_path, capsys):
+    """Only the declared files are copied: a cell quoting the instructor notebook, a file outside
+    the repository or an undeclared data file pulls none of them into the copy."""
+    (tmp_path / "secret.txt").write_text("not for students")
+    notebook = small_notebook(
+        tmp_path / "series" / "06_extra.ipynb",
+        'open("../notebooks/04_training.ipynb")', 'open("../../secret.txt")',
+        'open("../tests/data/post_published_log.txt")')
+    out = tmp_path / "out"
+    status, _, err = run(capsys, "student", out, notebook)
+    assert status == 0
+    assert snapshot(out).keys() == {"README.md", "notebooks", "notebooks/06_extra.ipynb"}
+    assert err == [f"warning: {notebook}: opens ../{rel}, which tools/series.py DATA_FILES does not "
+                   "declare; not copied" for rel in ["../secret.txt", "notebooks/04_training.ipynb",
+                                                     "tests/data/post_published_log.txt"]]
+
+
+def test_a_declared_data_file_must_be_a_file_inside_the_repository(monkeypatch):
+    for rel in ["../outside.txt", "tests/../../outside.txt", "/etc/passwd",
+                "notebooks/04_training.ipynb"]:
+        with pytest.raises(C.Refusal, match="may name only files inside the repository, and no notebook"):
+            C.data_file(rel)
+    with pytest.raises(C.Refusal, match="tests/data/nothing.txt: declared in tools/series.py "
+                                        "DATA_FILES, but no such file"):
+        C.data_file("tests/data/nothing.txt")
+
+
+# ---------------------------------------------------------------- a file that is not a notebook
+BAD_NOTEBOOKS = {
+    "invalid JSON": (b'{"cells": [}', "not valid JSON (Expecting value, line 1 column 12)"),
+    "no cells key": (b'{"metadata": {}, "nbformat": 4, "nbformat_minor": 5}',
+                     "not a notebook (no 'cells' key)"),
+    "not UTF-8": ('{"cells": [], "note": "caf\u00e9"}'.encode("latin-1"),
+                  "not UTF-8 text (byte 0xe9 at offset 26); a notebook is UTF-8 JSON"),
+    "a JSON list": (b"[1, 2]", "not a notebook (no 'cells' key)"),
+    "nbformat 3": (b'{"worksheets": [], "metadata": {}, "nbformat": 3, "nbformat_minor": 0}',
+                   "nbformat 3, not 4; open and save it in JupyterLab to convert it"),
+    "a source that is a number": (
+        json.dumps({"cells": [{"cell_type": "markdown", "id": "a", "metadata": {}, "source": 3}],
+                    "metadata": {}, "nbformat": 4, "nbformat_minor": 5}).encode(),
+        "not a valid notebook: cells[0].source: 3 is not valid under any of the given schemas"),
+    "tags that are not a list": (
+        json.dumps({"cells": [{"cell_type": "markdown", "id": "a", "metadata": {"tags": 3},
+                               "source": ""}], "metadata": {}, "nbformat": 4,
+                    "nbformat_minor": 5}).encode(),
+        "not a valid notebook: cells[0].metadata.tags: 3 is not of type 'array'"),
+    "deeply nested": (b"[" * 100_000, "not a notebook (JSON nested too deeply)"),
+    "empty": (b"", "not valid JSON (Expecting value, line 1 column 1)"),
+    "missing": (None, "no such file or directory"),
+    "a folder": ("folder", "is a directory"),
+}
+
+
+@pytest.mark.parametrize("command", ["check-slides", "assign-slides", "student", "slides"])
+@pytest.mark.parametrize("case", BAD_NOTEBOOKS)
+def test_a_bad_notebook_is_one_line_and_nothing_is_written(tmp_path, capsys, monkeypatch, case,
+                                                           command):
+    content, message = BAD_NOTEBOOKS[case]
+    bad = tmp_path / "bad.ipynb"
+    if content == "folder":
+        bad.mkdir()
+    elif content is not None:
+        bad.write_bytes(content)
+    good = small_notebook(tmp_path / "good.ipynb")     # no slide metadata yet: assign would write
+    monkeypatch.setattr(C, "npm_tarballs", None)       # slides: nothing is downloaded
+    out = tmp_path / "out"
+    before = snapshot(tmp_path)
+    argv = {"student": [out, good, bad], "slides": [good, bad, "--out", out]}.get(command, [good, bad])
+    status, printed, err = run(capsys, command, *argv)
+    assert (status, printed, err) == (2, "", [f"error: {bad}: {message}"])
+    assert snapshot(tmp_path) == before
+
+
+def test_every_bad_notebook_is_named_on_a_line_of_its_own(tmp_path, capsys):
+    first, second = tmp_path / "a.ipynb", tmp_path / "b.ipynb"
+    first.write_text("{")
+    second.write_text("[]")
+    status, _, err = run(capsys, "check-slides", first, second)
+    assert status == 2 and [line.split(": ")[1] for line in err] == [str(first), str(second)]
+
+
+# ---------------------------------------------------------------- slides on a machine without what they need
+def test_slides_without_nbconvert_say_so_before_downloading(tmp_path, capsys, monkeypatch):
+    monkeypatch.setitem(sys.modules, "nbconvert", None)     # `import nbconvert` fails
+    monkeypatch.setattr(C, "npm_tarballs", None)            # calling it would be a TypeError
+    notebook = small_notebook(tmp_path / "series" / "n.ipynb")
+    before = snapshot(tmp_path)
+    for command in (["slides", notebook, "--out", tmp_path / "slides"],
+                    ["student", tmp_path / "student", notebook]):
+        status, printed, [err] = run(capsys, *command)
+        assert (status, printed) == (1, "")
+        assert err.startswith(f"error: {command[0]} needs nbconvert, which is not installed (")
+        assert err.endswith("it comes with JupyterLab (`make lab`), or `pip install nbconvert`")
+    assert snapshot(tmp_path) == before
+
+
+@pytest.mark.skipif(not shutil.which("npm"), reason="npm is not installed")
+def test_slides_without_network_fail_fast_with_npms_message(tmp_path, capsys, monkeypatch):
+    """The registry is an address where nothing listens (a port just closed); npm's cache and
+    ours are in tmp_path (never build/.cache/npm)."""
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        port = s.getsockname()[1]
+    monkeypatch.setenv("npm_config_registry", f"http://127.0.0.1:{port}/")
+    monkeypatch.setenv("npm_config_cache", str(tmp_path / "npm-home"))
+    monkeypatch.setenv("npm_config_update_notifier", "false")
+    monkeypatch.setattr(C, "NPM_CACHE", tmp_path / "npm")
+    notebook = small_notebook(tmp_path / "n.ipynb")
+    start = time.perf_counter()
+    status, printed, [err] = run(capsys, "slides", notebook, "--out", tmp_path / "slides")
+    assert time.perf_counter() - start < 20
+    assert (status, printed) == (1, "")
+    assert err == (f"error: slides: the network is needed the first time, to fetch 5 packages into "
+                   f"{tmp_path / 'npm'}; npm says: FetchError: request to "
+                   f"http://127.0.0.1:{port}/-/ping failed, reason: connect ECONNREFUSED 127.0.0.1:{port}")
+    assert list((tmp_path / "npm").iterdir()) == []
+    assert not (tmp_path / "slides" / C.ASSETS).exists()
+
+
+def test_slides_without_npm_name_what_to_install(tmp_path, capsys, monkeypatch):
+    monkeypatch.setattr(C.shutil, "which", lambda name: None)
+    monkeypatch.setattr(C, "NPM_CACHE", tmp_path / "npm")
+    status, _, err = run(capsys, "slides", small_notebook(tmp_path / "n.ipynb"), "--out", tmp_path / "s")
+    assert status == 1 and err == [
+        f"error: slides: need {', '.join(C.VENDOR.values())}: install npm (Node.js), or put their "
+        f"tarballs (from `npm pack`) into {tmp_path / 'npm'}"]
+
+
+def test_npms_one_line_message():
+    assert C.npm_message("npm error code E404\nnpm error 404 Not Found - GET http://r/x\n"
+                         "npm error 404 more\nnpm error A complete log of this run ...") \
+        == "404 Not Found - GET http://r/x"
+    assert C.npm_message("npm ERR! code ETIMEDOUT\nnpm ERR! network request to http://r/x failed, "
+                         "reason: timeout\n") == "network request to http://r/x failed, reason: timeout"
+    assert C.npm_message("something else") == "something else"

@@ -104,3 +104,59 @@ def test_nothing_wraps_around():
         bh.to_bits(256, 8)
     with pytest.raises(ValueError):
         bh.addition_batch(np.array([128], dtype=np.uint8), np.array([128], dtype=np.uint8), 8)
+
+
+def test_an_overflowing_sum_names_the_true_largest_sum():
+    """Issue 15, case 9: a + b beyond int64 used to be reported by a wrapped-around value."""
+    with pytest.raises(ValueError) as info:
+        bh.addition_batch([2**62 + 5, 1], [2**62 + 7, 1], 8)
+    assert str(info.value) == f"every sum a + b must be < 2**width = 256; the largest here is {2**63 + 12}"
+    with pytest.raises(ValueError, match="the largest here is 201$"):
+        bh.addition_batch([200, 3], [1, 4], 7)
+
+
+def test_from_bits_keeps_its_message_short():
+    """Issue 15, case 9: 100,000 bad bits used to be printed in full (300 KB)."""
+    with pytest.raises(ValueError) as info:
+        bh.from_bits([1] * 50_000 + [2] + [0] * 49_999)
+    assert str(info.value) == "bits must hold only 0 and 1, got 2 at index 50000 of an array of 100,000 values"
+    with pytest.raises(ValueError) as info:
+        bh.from_bits(["0" * 100_000])
+    assert str(info.value).startswith("bits must hold only 0 and 1, got ['000") and len(str(info.value)) < 100
+    with pytest.raises(ValueError, match=r"^bits must hold only 0 and 1, got \[0, 2, 1\]$"):
+        bh.from_bits([0, 2, 1])
+
+
+def test_huge_numbers_are_shown_by_their_length():
+    """A 5,001-digit int cannot even be printed by Python (its 4,300-digit limit): messages give
+    its length instead."""
+    with pytest.raises(ValueError) as info:
+        bh.to_bits(10**5000, 8)
+    assert str(info.value) == "n must be < 2**width = 256 to fit 8 bits, got a 5,001-digit number"
+    with pytest.raises(ValueError, match="^a must be >= 0, got a 70-digit negative number$"):
+        bh.one_sum(-10**69, 1)
+    with pytest.raises(ValueError, match="^a \\+ b = a 20-digit number needs 65 bits, more than width=64$"):
+        bh.one_sum(2**64 - 1, 1, 64)
+    with pytest.raises(TypeError) as info:
+        bh.to_bits("7" * 10_000)
+    assert str(info.value) == f"n must be an integer, got '{'7' * 56}... (str)"
+    assert [bh.encoding.shown(v) for v in (0, -5, 2**64 - 1, 2**64, 10**19, 10**20)] == \
+        ["0", "-5", "18446744073709551615", "a 20-digit number", "10000000000000000000", "a 21-digit number"]
+
+
+@pytest.mark.parametrize("value, exc, message", [
+    (np.float32(0.25), None, 0.25),
+    (np.int64(1), None, 1.0),
+    (0, ValueError, "x must be a number in (0, 1], got 0"),
+    (float("inf"), ValueError, "x must be a number in (0, 1], got inf"),
+    (10**400, ValueError, "x must be a number in (0, 1], got a 401-digit number"),
+    (True, TypeError, "x must be a number in (0, 1], got True (bool)"),
+    (None, TypeError, "x must be a number in (0, 1], got None (NoneType)"),
+])
+def test_check_float(value, exc, message):
+    if exc is None:
+        assert bh.encoding.check_float(value, "x", 0, 1, include_high=True) == message
+        return
+    with pytest.raises(exc) as info:
+        bh.encoding.check_float(value, "x", 0, 1, include_high=True)
+    assert str(info.value) == message

@@ -217,7 +217,9 @@ def test_huge_weights_give_no_overflow():
     ({"hidden_size": 0}, ValueError, "hidden_size must be >= 1"),
     ({"seed": 1.5}, TypeError, "seed must be an integer"),
     ({"learning_rate": 0}, ValueError, "learning_rate must be a number in (0, inf)"),
-    ({"learning_rate": "fast"}, ValueError, "learning_rate must be a number"),
+    ({"learning_rate": "fast"}, TypeError, "learning_rate must be a number in (0, inf), got 'fast' (str)"),
+    ({"learning_rate": float("nan")}, ValueError, "learning_rate must be a number in (0, inf), got nan"),
+    ({"hidden_size": 10**6}, ValueError, "hidden_size must be <= 4096 (allowed: 1 to 4096), got 1000000"),
     ({"margin": 0.45}, ValueError, "margin must be a number in [0, 0.45)"),
     ({"batch_size": 0}, ValueError, "batch_size must be >= 1"),
     ({"max_steps": 0}, ValueError, "max_steps must be >= 1"),
@@ -229,3 +231,15 @@ def test_bad_arguments(kwargs, exc, message):
     with pytest.raises(exc) as info:
         bh.train_fast(**kwargs)
     assert message in str(info.value)
+
+
+def test_numpy_floats_are_learning_rates_and_an_overflow_names_it():
+    """Issue 15, case 9: np.float32(0.3) was refused; a learning rate so large that the weights
+    overflow now stops with that said, instead of training on NaN."""
+    ours, _ = bh.train_fast(seed=0, learning_rate=np.float32(0.3), max_steps=5)
+    same, _ = bh.train_fast(seed=0, learning_rate=float(np.float32(0.3)), max_steps=5)
+    assert all(np.array_equal(getattr(ours, n), getattr(same, n)) for n in "UWV")
+    with np.errstate(over="ignore", invalid="ignore"), pytest.raises(ValueError) as info:
+        bh.train_fast(seed=0, learning_rate=1.7e308, max_steps=5)
+    assert str(info.value) == ("learning_rate=1.7e+308 is too large: the weights overflowed "
+                               "to inf or NaN at update 1")

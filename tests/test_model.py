@@ -165,3 +165,103 @@ def test_cross_entropy_of_saturated_outputs_is_finite_and_checked_by_gradient_ch
     params = bh.init_params(3, seed=4)
     x, t = bh.addition_batch([3, 60], [9, 27], 8)
     assert bh.gradient_check(params, x, t, cross_entropy=True) < 1e-7
+
+
+BAD_WEIGHTS = [   # (U, W, V) for H = 4 with one bad array, the field named, the error
+    ((np.full((2, 4), np.nan), np.zeros((4, 4)), np.zeros((4, 1))), ValueError,
+     "Params.U must hold finite numbers, got NaN or inf"),
+    ((np.zeros((2, 4)), np.zeros((4, 4)), np.full((4, 1), -np.inf)), ValueError,
+     "Params.V must hold finite numbers, got NaN or inf"),
+    ((np.zeros((2, 4)), np.zeros((4, 4), dtype=object), np.zeros((4, 1))), TypeError,
+     "Params.W must be a float64 numpy array, got an array of dtype object"),
+    ((np.zeros((2, 4), dtype=np.float32), np.zeros((4, 4)), np.zeros((4, 1))), TypeError,
+     "Params.U must be a float64 numpy array, got an array of dtype float32"),
+    ((np.zeros((2, 4)), np.zeros((4, 4)), np.zeros((1, 4))), ValueError,
+     "Params.V must have shape (4, 1) for H = 4 hidden units"),
+    ((np.zeros((2, 4)), np.zeros((4, 3)), np.zeros((4, 1))), ValueError,
+     f"Params.W must have shape (H, H) with 1 <= H <= {bh.model.MAX_HIDDEN_SIZE}, got (4, 3)"),
+]
+
+
+@pytest.mark.parametrize("arrays, exc, message", BAD_WEIGHTS)
+def test_params_refuses_what_load_params_refuses(tmp_path, arrays, exc, message):
+    """Built or assigned, Params holds only what a weights file may hold (issue 15, case 7)."""
+    path = tmp_path / "bad.npz"
+    np.savez(path, **dict(zip("UWV", arrays)))
+    with pytest.raises(ValueError):
+        bh.load_params(path)
+    with pytest.raises(exc) as info:
+        bh.Params(*arrays)
+    assert str(info.value).startswith(message)
+    p = bh.init_params(4, seed=0)
+    field = message.split()[0]                          # Params.U, Params.W or Params.V
+    bad, before = arrays["UWV".index(field[-1])], p.copy()
+    with pytest.raises(exc) as info:
+        setattr(p, field[-1], bad)                      # p.U = ..., p.W = ..., p.V = ...
+    assert str(info.value).startswith(f"{field} must ") and "\n" not in str(info.value)
+    assert all(np.array_equal(getattr(p, n), getattr(before, n)) for n in "UWV")   # kept
+
+
+def test_params_assignment_keeps_its_hidden_size_and_type():
+    p = bh.init_params(4, seed=0)
+    p.U = np.ones((2, 4))                               # a valid array is taken
+    p.W -= 0.5                                          # as the post's loop updates
+    assert np.array_equal(p.U, np.ones((2, 4)))
+    with pytest.raises(ValueError, match=r"^Params.W must have shape \(4, 4\) for H = 4 hidden units"):
+        p.W = np.zeros((8, 8))
+    with pytest.raises(TypeError, match="^Params.V must be a float64 numpy array, got list$"):
+        p.V = [[0.0]] * 4
+    with pytest.raises(TypeError, match="^Params.U must be a float64 numpy array, got MaskedArray$"):
+        p.U = np.ma.zeros((2, 4))
+    with pytest.raises(ValueError, match=r"^Params.W must have shape \(H, H\) with 1 <= H <= 4096, got \(0, 0\)"):
+        bh.Params(np.zeros((2, 0)), np.zeros((0, 0)), np.zeros((0, 1)))
+
+
+def test_hidden_size_and_seed_are_bounded_in_one_line():
+    """Issue 15, case 9: init_params(2**200) and a hidden size that cannot fit memory."""
+    with pytest.raises(ValueError) as info:
+        bh.init_params(16, 2**200)
+    assert str(info.value) == "seed must be <= 4294967295 (allowed: 0 to 4294967295), got a 61-digit number"
+    with pytest.raises(ValueError) as info:
+        bh.init_params(10**6)
+    assert str(info.value) == "hidden_size must be <= 4096 (allowed: 1 to 4096), got 1000000"
+    assert bh.model.MAX_HIDDEN_SIZE == 4096
+
+
+@pytest.mark.parametrize("eps, exc, message", [
+    (0, ValueError, "eps must be a number in (0, 0.1], got 0"),
+    (-1e-5, ValueError, "eps must be a number in (0, 0.1], got -1e-05"),
+    (0.5, ValueError, "eps must be a number in (0, 0.1], got 0.5"),
+    (float("nan"), ValueError, "eps must be a number in (0, 0.1], got nan"),
+    ("1e-5", TypeError, "eps must be a number in (0, 0.1], got '1e-5' (str)"),
+])
+def test_gradient_check_eps_is_checked(eps, exc, message):
+    """Issue 15, case 9: eps = 0 divided by zero."""
+    p = bh.init_params(3, seed=1)
+    x, y = bh.addition_batch([3], [5], 4)
+    for check in (bh.gradient_check, bh.gradient_check_table, bh.numerical_gradient):
+        with pytest.raises(exc) as info:
+            check(p, x, y, eps=eps)
+        assert str(info.value) == message
+    assert bh.gradient_check(p, x, y, eps=np.float32(1e-4)) < 1e-7    # numpy floats count
+
+
+def test_a_trace_from_another_network_is_named_on_every_route():
+    """Issue 15, case 9: backward, backward_steps (when called, not when first iterated) and the
+    backprop view all say which trace does not fit."""
+    p4, p8 = bh.init_params(4, seed=0), bh.init_params(8, seed=0)
+    x, y = bh.addition_batch([9, 1], [60, 2], 8)
+    other = bh.forward(p8, x)
+    for route in (bh.backward, bh.backward_steps, bh.show_backprop.backward_steps):
+        with pytest.raises(ValueError) as info:
+            route(p4, other, y)
+        assert str(info.value) == ("trace has 8 hidden units but params has 4: "
+                                   "use the trace forward made with these params")
+    shorter = bh.forward(p4, x[:5])
+    with pytest.raises(ValueError, match=r"^targets must have shape \(T, N\) = \(5, 2\)"):
+        bh.backward(p4, shorter, y)
+    broken = bh.Trace(other.inputs, other.hidden[1:], other.output)
+    with pytest.raises(ValueError) as info:
+        bh.backward(p8, broken, y)
+    assert str(info.value) == ("trace must be the Trace forward returned: inputs (T, N, 2), hidden "
+                               "(T+1, N, H), output (T, N); got (8, 2, 2), (8, 2, 8), (8, 2)")

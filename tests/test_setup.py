@@ -132,3 +132,11 @@ def test_the_overrides_are_valid_jupyterlab_settings():
         schema = json.loads((schemas / package / f"{name}.json").read_text())
         assert set(values) <= set(schema["properties"]), plugin
         jsonschema.validate(values, schema)
+
+
+def test_the_bad_input_list_names_tests_that_exist():
+    """docs/bad-inputs.md points each bad input at the test that proves its answer."""
+    listed = set(re.findall(r"`(?:tests/\w+\.py::)?(test_\w+)`", (ROOT / "docs" / "bad-inputs.md").read_text()))
+    defined = {m for path in (ROOT / "tests").glob("test_*.py")
+               for m in re.findall(r"^def (test_\w+)\(", path.read_text(encoding="utf-8"), re.M)}
+    assert len(listed) >= 40 and listed <= defined, sorted(listed - defined)

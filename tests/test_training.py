@@ -99,8 +99,10 @@ def test_format_log_shape():
 @pytest.mark.parametrize("kwargs, exc, message", [
     ({"steps": 0}, ValueError, "steps must be >= 1"),
     ({"steps": 2.0}, TypeError, "steps must be an integer"),
-    ({"alpha": -0.1}, ValueError, "alpha must be a positive finite number"),
-    ({"alpha": float("nan")}, ValueError, "alpha must be a positive finite number"),
+    ({"alpha": -0.1}, ValueError, "alpha must be a number in (0, inf), got -0.1"),
+    ({"alpha": float("nan")}, ValueError, "alpha must be a number in (0, inf), got nan"),
+    ({"alpha": "0.1"}, TypeError, "alpha must be a number in (0, inf), got '0.1' (str)"),
+    ({"hidden_size": 5000}, ValueError, "hidden_size must be <= 4096 (allowed: 1 to 4096), got 5000"),
     ({"hidden_size": 0}, ValueError, "hidden_size must be >= 1"),
     ({"log_every": 0}, ValueError, "log_every must be >= 1"),
     ({"seed": -3}, ValueError, "seed must be >= 0"),
@@ -110,3 +112,11 @@ def test_bad_arguments(kwargs, exc, message):
     with pytest.raises(exc) as info:
         bh.train_like_the_post(**kwargs)
     assert message in str(info.value)
+
+
+def test_a_numpy_float_is_a_learning_rate():
+    """Issue 15, case 9: alpha=np.float32(0.1) was refused; it trains as its float64 value does."""
+    ours, log = bh.train_like_the_post(steps=300, alpha=np.float32(0.1), log_every=100)
+    same, same_log = bh.train_like_the_post(steps=300, alpha=float(np.float32(0.1)), log_every=100)
+    assert all(np.array_equal(getattr(ours, n), getattr(same, n)) for n in "UWV")
+    assert bh.format_log(log) == bh.format_log(same_log)

@@ -10,10 +10,18 @@ Run it as ``python tools/classroom.py COMMAND`` (the Makefile's classroom target
     slides [NOTEBOOK...]        one reveal.js deck per notebook in build/slides/, with everything
                                 it loads (reveal.js, require.js, jQuery, MathJax, the widget
                                 renderer) copied beside it, so the decks work with no network
-    student OUT_DIR [NOTEBOOK...]
+    student OUT_DIR [NOTEBOOK...] [--force]
                                 copies in OUT_DIR/notebooks/ without worked solutions, outputs
                                 or widget state (exercise stubs and self-checks kept), with the
-                                data files they open by "../..." paths
+                                data files tools/series.py declares for them.  OUT_DIR must be
+                                new or empty (--force: replace only the files it writes), and
+                                outside the source notebooks' folder; it appears only when
+                                complete
+
+A notebook that is not one (bad JSON, not UTF-8, no cells) stops any command with one line,
+"error: FILE: what is wrong", exit status 2, before anything is written; so do output folders
+that would overwrite a source.  A problem with this machine (no network the first time `slides`
+runs, no nbconvert) is one line with exit status 1.
 
 The height rule
 ---------------
@@ -68,6 +76,7 @@ The assignment rules (``assign_slide_types``)
 import argparse
 import base64
 import copy
+import importlib.util
 import json
 import math
 import os
@@ -78,12 +87,44 @@ import struct
 import subprocess
 import sys
 import tarfile
+import tempfile
 import time
+import warnings
 
 ROOT = pathlib.Path(__file__).resolve().parents[1]
 NOTEBOOK_DIR = ROOT / "notebooks"
 SLIDES_DIR = ROOT / "build" / "slides"
 NPM_CACHE = ROOT / "build" / ".cache" / "npm"
+
+
+class Refusal(Exception):
+    """A problem with what was asked or given (exit status 2) or with this machine (status 1);
+    ``main`` prints it as one line, "error: <message>"."""
+
+    def __init__(self, message, status=2):
+        super().__init__(message)
+        self.status = status
+
+
+def _require(module, task):
+    """Import ``module`` (nbformat, nbconvert), or refuse ``task`` before it starts."""
+    try:
+        return importlib.import_module(module)
+    except ImportError as e:
+        raise Refusal(f"{task} needs {module}, which is not installed ({e}); it comes with "
+                      f"JupyterLab (`make lab`), or `pip install {module}`", status=1) from None
+
+
+def _load_series():
+    """tools/series.py (the notebooks and the data files they open), loaded by its path."""
+    path = pathlib.Path(__file__).with_name("series.py")
+    spec = importlib.util.spec_from_file_location("series", path)
+    module = importlib.util.module_from_spec(spec)
+    spec.loader.exec_module(module)
+    return module
+
+
+series = _load_series()
 
 # ---------------------------------------------------------------------------------------------
 # The height rule (canvas pixels of reveal.js's 960 x 700 canvas, nbconvert's reveal template)
@@ -626,8 +667,41 @@ def check_notebook(nb, name="notebook"):
 
 
 def read_notebook(path):
-    with open(path, encoding="utf-8") as f:
-        return json.load(f)
+    """The notebook at ``path`` as a dict.  A file that is not a version-4 notebook is refused
+    with one line naming it: "x.ipynb: not valid JSON (Expecting ',' delimiter, line 3 ...)"."""
+    try:
+        text = pathlib.Path(path).read_bytes().decode("utf-8")
+        nb = json.loads(text)
+    except OSError as e:
+        raise Refusal(f"{path}: {(e.strerror or str(e)).lower()}") from None
+    except UnicodeDecodeError as e:
+        raise Refusal(f"{path}: not UTF-8 text (byte 0x{e.object[e.start]:02x} at offset "
+                      f"{e.start:,}); a notebook is UTF-8 JSON") from None
+    except json.JSONDecodeError as e:
+        raise Refusal(f"{path}: not valid JSON ({e.msg}, line {e.lineno} column {e.colno})") \
+            from None
+    except RecursionError:
+        raise Refusal(f"{path}: not a notebook (JSON nested too deeply)") from None
+    if not isinstance(nb, dict) or not {"cells", "nbformat"} & set(nb):
+        raise Refusal(f"{path}: not a notebook (no 'cells' key)")
+    if "nbformat" in nb and nb["nbformat"] != 4:
+        raise Refusal(f"{path}: nbformat {nb['nbformat']!r}, not 4; open and save it in "
+                      "JupyterLab to convert it")
+    for key in ("cells", "nbformat"):
+        if key not in nb:
+            raise Refusal(f"{path}: not a notebook (no {key!r} key)")
+    nbformat = _require("nbformat", "reading a notebook")
+    with warnings.catch_warnings():      # a cell without an id is allowed (nbformat < 4.5)
+        warnings.simplefilter("ignore")
+        try:
+            nbformat.validate(json.loads(text))     # a copy: validate() adds missing cell ids
+        except nbformat.ValidationError as e:
+            where = "".join(f"[{k}]" if isinstance(k, int) else f".{k}" for k in e.absolute_path)
+            what = e.message if len(e.message) <= 80 else \
+                f"does not match the format ({e.validator})"
+            raise Refusal(f"{path}: not a valid notebook: {where.lstrip('.') or 'top level'}: "
+                          f"{what}") from None
+    return nb
 
 
 def notebook_text(nb):
@@ -694,6 +768,28 @@ def student_exporter():
 
 _REPO_FILE = re.compile(r"""["']\.\./([\w./-]+)["']""")
 
+
+def opened_files(nb):
+    """The repository files a notebook's code opens by a quoted "../<path>" (the paths, sorted):
+    what tools/series.py's ``DATA_FILES`` declares for it."""
+    code = "\n".join(_source(c) for c in nb["cells"] if c.get("cell_type") == "code")
+    return sorted(set(_REPO_FILE.findall(code)))
+
+
+def data_file(rel):
+    """The path of ``rel``, a data file declared in tools/series.py, refused unless it is a file
+    inside the repository (never a notebook: it would carry its solutions)."""
+    root = ROOT.resolve()
+    path = (root / rel).resolve()
+    if (".." in pathlib.PurePosixPath(rel).parts or not path.is_relative_to(root)
+            or rel.endswith(".ipynb")):
+        raise Refusal(f"{rel}: tools/series.py DATA_FILES may name only files inside the "
+                      "repository, and no notebook")
+    if not path.is_file():
+        raise Refusal(f"{rel}: declared in tools/series.py DATA_FILES, but no such file", status=1)
+    return path
+
+
 _STUDENT_README = """# binrnn: student copies
 
 The notebooks of the series (in `notebooks/`) with the worked solutions taken out and the outputs
@@ -704,38 +800,114 @@ right.  They need the `binrnn_helpers` package: `pip install -e .` in the binrnn
 """
 
 
-def write_student_copies(out_dir, notebooks):
-    """Student copies into ``out_dir/notebooks/``, laid out like the repository so that a file a
-    notebook opens by a path such as ``"../tests/data/x.txt"`` is copied to the same place under
-    ``out_dir``.  Refuses an ``out_dir`` that would put anything into a source notebook's folder.
-    Returns the paths written."""
-    out_dir = pathlib.Path(out_dir).resolve()
-    target_dir = out_dir / "notebooks"
-    paths = [pathlib.Path(p).resolve() for p in notebooks]
-    for folder in {p.parent for p in paths}:
-        if folder == target_dir or folder in (out_dir, *out_dir.parents):
-            raise SystemExit(f"student: {out_dir} would write into {folder}, where the source "
-                             "notebooks are; choose another output folder")
-    import nbformat
+def write_student_copies(out_dir, notebooks, force=False):
+    """Student copies of ``notebooks`` in ``out_dir/notebooks/``, a README and the data files
+    tools/series.py declares for them, laid out as in the repository (a notebook opens
+    "../tests/data/x.txt", the copy finds ``out_dir/tests/data/x.txt``).  Returns the copies' paths.
 
+    Refused, with nothing written: an ``out_dir`` that is, contains or lies inside the folder of
+    a source notebook or the repository's notebooks/; a non-empty ``out_dir`` unless ``force``
+    (which replaces the files named above and touches nothing else); a file that is not a
+    notebook.  Everything is written into a temporary folder beside ``out_dir`` first, and moved
+    into place only when complete."""
+    out = pathlib.Path(out_dir).resolve()
+    paths = [pathlib.Path(p) for p in notebooks]
+    for folder in {NOTEBOOK_DIR.resolve(), *(p.resolve().parent for p in paths)}:
+        if folder.is_relative_to(out) or out.is_relative_to(folder):
+            raise Refusal(f"{out_dir}: the output folder must not be, contain or lie inside "
+                          f"{folder}, where the source notebooks are")
+    if out.exists() and not out.is_dir():
+        raise Refusal(f"{out_dir}: not a folder")
+    if out.is_dir() and any(out.iterdir()) and not force:
+        raise Refusal(f"{out_dir}: not empty; choose a new or empty folder, or add --force to "
+                      "replace the README, notebooks and data files it writes (nothing else)")
+    nbformat = _require("nbformat", "student")
+    _require("nbconvert", "student")
     exporter = student_exporter()
-    target_dir.mkdir(parents=True, exist_ok=True)
-    written = []
+    files = {}                      # path in out_dir -> text, or the repository file to copy
     for path in paths:
-        body, _ = exporter.from_filename(str(path))
-        target = target_dir / path.name
-        target.write_text(body, encoding="utf-8")
-        written.append(target)
-        sources = "\n".join(cell.source for cell in nbformat.reads(body, as_version=4).cells)
-        for rel in sorted(set(_REPO_FILE.findall(sources))):
-            source = path.parent.parent / rel
-            if source.is_file():
-                (out_dir / rel).parent.mkdir(parents=True, exist_ok=True)
-                shutil.copy2(source, out_dir / rel)
+        nb = read_notebook(path)
+        if f"notebooks/{path.name}" in files:
+            raise Refusal(f"{path}: a second notebook named {path.name}")
+        files[f"notebooks/{path.name}"], _ = exporter.from_notebook_node(
+            nbformat.reads(json.dumps(nb), as_version=4))
+        declared = series.DATA_FILES.get(path.name, ())
+        for rel in declared:
+            files[rel] = data_file(rel)
+        for rel in sorted(set(opened_files(nb)) - set(declared)):
+            print(f"warning: {path}: opens ../{rel}, which tools/series.py DATA_FILES does not "
+                  "declare; not copied", file=sys.stderr)
+    files["README.md"] = _STUDENT_README
+    for rel in files:
+        dest = out / rel
+        if dest.parent.resolve() != (out / rel).parent:
+            raise Refusal(f"{dest.parent}: leads outside {out_dir} (a symlink); remove it or "
+                          "choose another output folder")
+        if dest.is_dir() and not dest.is_symlink():
+            raise Refusal(f"{dest}: a folder where the copy writes a file")
+    _write_then_move(out, files, force)
+    return [out / "notebooks" / p.name for p in paths]
+
+
+def _write_then_move(out, files, force):
+    """Write ``files`` ({path: text or a file to copy}) into a temporary folder beside ``out``,
+    then move them into place: the whole folder when ``out`` is new or empty, else (``force``)
+    file by file, putting back what was there if a move fails."""
+    out.parent.mkdir(parents=True, exist_ok=True)
+    tmp = pathlib.Path(tempfile.mkdtemp(prefix=f".{out.name}.", suffix=".partial", dir=out.parent))
+    umask = os.umask(0o022)
+    os.umask(umask)
+    os.chmod(tmp, 0o777 & ~umask)           # mkdtemp's folder is private; the copies are not
+    done = False
+    try:
+        for rel, content in files.items():
+            (tmp / rel).parent.mkdir(parents=True, exist_ok=True)
+            if isinstance(content, pathlib.Path):
+                shutil.copy2(content, tmp / rel)
             else:
-                print(f"warning: {path.name} opens ../{rel}, which does not exist", file=sys.stderr)
-    (out_dir / "README.md").write_text(_STUDENT_README, encoding="utf-8")
-    return written
+                (tmp / rel).write_text(content, encoding="utf-8")
+        if force and out.is_dir() and any(out.iterdir()):
+            _replace_files(tmp, out, list(files))
+        else:
+            if out.exists():
+                out.rmdir()         # fails if a file appeared there meanwhile
+            os.replace(tmp, out)
+        done = True
+    finally:
+        kept = [] if done else [p for p in tmp.glob(".replaced/**/*") if not p.is_dir()]
+        if kept:        # a failed move that could not be undone: the old files are there
+            print(f"warning: {len(kept)} replaced files could not be put back; they are in "
+                  f"{tmp / '.replaced'}", file=sys.stderr)
+        elif tmp.exists():
+            shutil.rmtree(tmp)
+
+
+def _replace_files(tmp, out, rels):
+    """Move ``tmp/rel`` to ``out/rel`` for each of ``rels``, the file there (if any) set aside in
+    ``tmp/.replaced``; if a move fails, everything moved is put back."""
+    moved, made = [], []
+    try:
+        for rel in rels:
+            dest = out / rel
+            made += [d for d in dest.parents if d.is_relative_to(out) and not d.exists()]
+            dest.parent.mkdir(parents=True, exist_ok=True)
+            old = None
+            if dest.exists() or dest.is_symlink():
+                old = tmp / ".replaced" / rel
+                old.parent.mkdir(parents=True, exist_ok=True)
+                os.replace(dest, old)
+            moved.append((dest, old))
+            os.replace(tmp / rel, dest)
+    except BaseException:
+        for dest, old in reversed(moved):
+            try:            # what cannot be put back stays in tmp/.replaced, and is reported
+                os.replace(old, dest) if old else dest.unlink(missing_ok=True)
+            except OSError:
+                pass
+        for folder in sorted(made, key=lambda d: len(d.parts), reverse=True):
+            if folder.exists() and not any(folder.iterdir()):
+                folder.rmdir()
+        raise
 
 
 # ---------------------------------------------------------------------------------------------
@@ -770,23 +942,54 @@ _TEMPLATE = r"""{%- extends 'index.html.j2' -%}
 """.replace("IMAGE_MAX", str(IMAGE_MAX))
 
 
-def npm_tarball_path(spec, cache=NPM_CACHE):
+def npm_tarball_path(spec, cache=None):
     """Where ``npm pack`` puts the tarball of ``spec`` (name@version) in ``cache``."""
     name, version = spec.rsplit("@", 1)
-    return cache / f"{name.lstrip('@').replace('/', '-')}-{version}.tgz"
+    return (cache or NPM_CACHE) / f"{name.lstrip('@').replace('/', '-')}-{version}.tgz"
 
 
-def _npm_tarball(spec, cache=NPM_CACHE):
-    """The npm tarball of ``spec`` (name@version), fetched with ``npm pack`` once into ``cache``."""
-    cache.mkdir(parents=True, exist_ok=True)
-    tarball = npm_tarball_path(spec, cache)
-    if not tarball.exists():
+def npm_tarballs(cache=None):
+    """The npm tarball of each ``VENDOR`` package, fetched with ``npm pack`` into ``cache`` the
+    first time.  Before fetching, one quick request (``npm ping``, no retries) checks that the
+    registry answers, so that without a network the refusal comes in seconds."""
+    cache = cache or NPM_CACHE
+    tarballs = {key: npm_tarball_path(spec, cache) for key, spec in VENDOR.items()}
+    missing = [VENDOR[key] for key, tarball in tarballs.items() if not tarball.exists()]
+    if missing:
         if shutil.which("npm") is None:
-            raise SystemExit(f"need {spec} for offline slides: install npm (Node.js), or put "
-                             f"{tarball.name} (from `npm pack {spec}`) into {cache}")
-        subprocess.run(["npm", "pack", "--silent", spec], cwd=cache, check=True,
-                       stdout=subprocess.DEVNULL)
-    return tarball
+            raise Refusal(f"slides: need {', '.join(missing)}: install npm (Node.js), or put "
+                          f"their tarballs (from `npm pack`) into {cache}", status=1)
+        cache.mkdir(parents=True, exist_ok=True)
+        _npm(cache, "ping", "--fetch-retries=0", "--fetch-timeout=10000",
+             problem=f"the network is needed the first time, to fetch {len(missing)} packages "
+                     f"into {cache}")
+        for spec in missing:
+            _npm(cache, "pack", spec, problem=f"could not fetch {spec}")
+    return tarballs
+
+
+def _npm(cache, *args, problem):
+    """Run npm in ``cache``; if it fails, refuse with ``problem`` and npm's own one-line message.
+    A registry that answers ``ping`` with an HTTP error (it has no ping) is let through."""
+    try:
+        run = subprocess.run(["npm", *args, "--loglevel=error"], cwd=cache, text=True,
+                             stdout=subprocess.DEVNULL, stderr=subprocess.PIPE, timeout=600)
+    except subprocess.TimeoutExpired:
+        raise Refusal(f"slides: {problem}; npm gave no answer in 10 minutes", status=1) from None
+    if run.returncode and not (args[0] == "ping" and re.search(r"code E\d{3}\b", run.stderr)):
+        raise Refusal(f"slides: {problem}; npm says: {npm_message(run.stderr)}", status=1)
+
+
+def npm_message(stderr):
+    """npm's own one-line message in its error output: the line that says why a request failed
+    ("request to ... failed, reason: ...", "404 Not Found - GET ..."), else its first line."""
+    lines = [re.sub(r"^npm (error|ERR!)\s*", "", ln).strip() for ln in stderr.splitlines()
+             if re.match(r"npm (error|ERR!)", ln)]
+    noise = re.compile(r"(code|errno|syscall|at|A complete log)\b")
+    lines = [ln for ln in lines if ln and not noise.match(ln)]
+    why = [ln for ln in lines if re.search(r"reason:|timeout|^\d{3} ", ln, re.I)]
+    message = (why or lines or [stderr.strip() or "no message"])[0]
+    return message if len(message) <= 160 else message[:157] + "..."
 
 
 def _unpack(tarball, dest, parts=None):
@@ -816,12 +1019,13 @@ def bundle_assets(out_dir=SLIDES_DIR):
     wanted = json.dumps(VENDOR, sort_keys=True) + json.dumps(MATHJAX_PARTS)
     if marker.exists() and marker.read_text() == wanted:
         return assets
+    tarballs = npm_tarballs()         # all of them, before the old assets are removed
     shutil.rmtree(assets, ignore_errors=True)
-    _unpack(_npm_tarball(VENDOR["reveal.js"]), assets / "reveal.js", ["dist", "plugin"])
-    _unpack(_npm_tarball(VENDOR["requirejs"]), assets / "requirejs", ["require.js"])
-    _unpack(_npm_tarball(VENDOR["jquery"]), assets / "jquery", ["dist/jquery.min.js"])
-    _unpack(_npm_tarball(VENDOR["mathjax"]), assets / "mathjax", MATHJAX_PARTS)
-    _unpack(_npm_tarball(VENDOR["html-manager"]), assets / "html-manager", ["dist"])
+    _unpack(tarballs["reveal.js"], assets / "reveal.js", ["dist", "plugin"])
+    _unpack(tarballs["requirejs"], assets / "requirejs", ["require.js"])
+    _unpack(tarballs["jquery"], assets / "jquery", ["dist/jquery.min.js"])
+    _unpack(tarballs["mathjax"], assets / "mathjax", MATHJAX_PARTS)
+    _unpack(tarballs["html-manager"], assets / "html-manager", ["dist"])
     for extra in ("embed.js", "embed.js.LICENSE.txt", "libembed-amd.js"):
         (assets / "html-manager" / "dist" / extra).unlink(missing_ok=True)
     marker.write_text(wanted)
@@ -865,19 +1069,19 @@ def network_references(html_text):
 def build_slides(notebooks, out_dir=SLIDES_DIR):
     """One deck per notebook into ``out_dir``; returns the deck paths."""
     out_dir = pathlib.Path(out_dir)
+    nbformat = _require("nbformat", "slides")
+    _require("nbconvert", "slides")       # before anything is downloaded
+    read = [(pathlib.Path(path), read_notebook(path)) for path in notebooks]
     out_dir.mkdir(parents=True, exist_ok=True)
-    import nbformat
-
     bundle_assets(out_dir)
     exporter = slides_exporter()
     decks = []
-    for path in notebooks:
-        path = pathlib.Path(path)
-        nb = nbformat.reads(json.dumps(deck_notebook(read_notebook(path))), as_version=4)
+    for path, nb in read:
+        nb = nbformat.reads(json.dumps(deck_notebook(nb)), as_version=4)
         body, _ = exporter.from_notebook_node(nb, resources={"metadata": {"name": path.stem}})
         remote = network_references(body)
         if remote:
-            raise RuntimeError(f"{path.name}: the deck would load from the network: {remote}")
+            raise Refusal(f"{path}: the deck would load from the network: {remote[0]}", status=1)
         deck = out_dir / (path.stem + ".slides.html")
         deck.write_text(body, encoding="utf-8")
         decks.append(deck)
@@ -911,10 +1115,40 @@ def main(argv=None):
     p = sub.add_parser("student", help="student copies without solutions, in OUT_DIR/notebooks/")
     p.add_argument("out_dir", type=pathlib.Path)
     p.add_argument("notebooks", nargs="*", type=pathlib.Path)
+    p.add_argument("--force", action="store_true",
+                   help="write into a non-empty OUT_DIR, replacing only the files it writes")
     args = parser.parse_args(argv)
     notebooks = args.notebooks or default_notebooks()
     if not notebooks:
         parser.error("no notebooks given and none in notebooks/")
+    try:
+        return _run(args, notebooks)
+    except Refusal as e:
+        print(f"error: {e}", file=sys.stderr)
+        return e.status
+    except OSError as e:               # a full disk, a folder without write permission
+        print(f"error: {e.filename}: {e.strerror}" if e.filename else f"error: {e}",
+              file=sys.stderr)
+        return 1
+    except KeyboardInterrupt:
+        print("interrupted" + ("; nothing was written" if args.command == "student" else ""),
+              file=sys.stderr)
+        return 130
+
+
+def _run(args, notebooks):
+    """The command of ``args`` on ``notebooks``; every notebook is read and checked first, so a
+    bad one stops the command before anything is written."""
+    read, problems = {}, []
+    for path in notebooks:
+        try:
+            read[path] = read_notebook(path)
+        except Refusal as e:
+            problems.append(e)
+    if problems:
+        for e in problems[:-1]:
+            print(f"error: {e}", file=sys.stderr)
+        raise problems[-1]
 
     if args.command == "assign-slides":
         for path in notebooks:
@@ -925,14 +1159,13 @@ def main(argv=None):
         return 0
     if args.command == "check-slides":
         problems = []
-        for path in notebooks:
-            nb = read_notebook(path)
+        for path, nb in read.items():
             found = check_notebook(nb, path.name)
             problems += found
             if not found:
                 heights = [sum(h for _, h in g) for g in subslides(nb)]
-                print(f"{path.name}: {len(heights)} subslides, tallest {max(heights):.0f} px "
-                      f"(limit {HEIGHT_LIMIT})")
+                print(f"{path.name}: {len(heights)} subslides, tallest "
+                      f"{max(heights, default=0):.0f} px (limit {HEIGHT_LIMIT})")
         for message in problems:
             print(message)
         return 1 if problems else 0
@@ -944,11 +1177,9 @@ def main(argv=None):
         print(f"{len(decks)} decks in {time.perf_counter() - start:.1f} s; open "
               f"{args.out / 'index.html'} (no network needed)")
         return 0
-    if args.command == "student":
-        for target in write_student_copies(args.out_dir, notebooks):
-            print(target)
-        return 0
-    return 2
+    for target in write_student_copies(args.out_dir, notebooks, force=args.force):
+        print(target)
+    return 0
 
 
 if __name__ == "__main__":

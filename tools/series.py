@@ -20,6 +20,16 @@ NOTEBOOKS = [
     ("05_what_the_network_learned.ipynb", "What the network learned, and where it breaks"),
 ]
 
+#: The files each notebook opens, relative to the repository root (its code quotes them as
+#: "../<path>").  Student copies (tools/classroom.py student) carry exactly these, and
+#: tests/test_classroom.py checks that they are what the notebooks open.
+DATA_FILES = {
+    "04_training.ipynb": ("tests/data/post_published_log.txt", "tests/data/post_final_weights.npz",
+                          "benchmarks/results/train_speed.json"),
+    "05_what_the_network_learned.ipynb": ("benchmarks/results/long_sums.json",
+                                          "benchmarks/results/where_it_breaks.json"),
+}
+
 
 def binder_url(notebook=None):
     """The mybinder.org link that builds the repository and opens ``notebook`` in JupyterLab."""
