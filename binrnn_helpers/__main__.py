@@ -1,21 +1,28 @@
 """Command line: ``python -m binrnn_helpers {reproduce,train,add} ...``; see ``--help``.
 
 Nothing typed ends in a traceback: a bad argument gets one line on stderr and exit status 2, a
-run that needs more memory than there is exit status 1, Ctrl-C exit status 130.  ``--out`` is
-written only once training has finished (and atomically, by ``save_params``), so an interrupted
-run leaves any old file as it was.  Long runs show one updating progress line on a terminal.
+run that needs more memory than there is, or output that cannot be written (stdout closed, disk
+full), exit status 1, Ctrl-C exit status 130; a reader that stops reading (``| head -1``) ends the
+run quietly with 141, as other tools do.  ``--out`` refuses an existing file unless ``--force``
+(checked before training); it is written only once training has finished (and atomically, by
+``save_params``), so an interrupted run leaves any old file as it was.  Long runs show one
+updating progress line on a terminal.
 """
 import argparse
 import contextlib
 import inspect
 import json
+import os
 import sys
 import time
 
 from . import add, exhaustive_accuracy, format_log, load_params, save_params, storage, train_fast, \
     train_like_the_post
+from .storage import shown_path as _shown_path
+from .training import MAX_STEPS          # reproduce --steps at most: a few minutes; the post runs 10,000
 
-MAX_STEPS = 1_000_000   # reproduce --steps: about a minute on a laptop; the post runs 10,000
+PROG = "python -m binrnn_helpers"
+
 MAX_HIDDEN = 1024       # train --hidden: minutes (model.MAX_HIDDEN_SIZE, 4096, would take hours)
 MAX_DIGITS = 20_000     # add a b: the network answers in about a second (Python's int() stops at 4,300)
 MAX_SEED = 2**32 - 1    # what numpy's RandomState takes
@@ -29,6 +36,10 @@ class _Parser(argparse.ArgumentParser):
 
 class _Usage(Exception):
     pass
+
+
+class _NoOutput(Exception):
+    """The result could not be written to stdout (closed, disk full): a machine problem."""
 
 
 def _shown(text, value=None):
@@ -61,23 +72,39 @@ def _int_in(minimum, maximum=None):
 
 
 def _npz_file(text):
-    """--weights: the file really meant (storage's one rule: "w" is "w.npz")."""
-    try:
-        return storage.weights_path(text)
-    except ValueError as err:
-        raise argparse.ArgumentTypeError(str(err)) from None
+    """--weights: the file really meant (storage's one rule: "w" is "w.npz"); ValueError if none."""
+    if text == "-":
+        raise ValueError("'-' (stdin or stdout) is not supported for weights; "
+                         "give a file name such as weights.npz")
+    return storage.weights_path(text)
 
 
 def _out_file(text):
     """--out: as --weights, in a folder that exists (checked now, not after a long training)."""
     path = _npz_file(text)
-    if not path.parent.is_dir():
-        raise argparse.ArgumentTypeError(f"folder {str(path.parent)!r} does not exist")
+    folder = path.parent
+    if not os.path.isdir(folder):
+        first = next(p for p in (*reversed(folder.parents), folder) if not os.path.isdir(p))
+        if os.path.lexists(first):
+            raise ValueError(f"{_shown_path(first)} is not a folder")
+        raise ValueError(f"folder {_shown_path(folder)} does not exist")
     return path
 
 
+def _judge_files(args):
+    """--out and --weights, judged once parsing is done (so a repeated option counts only as the
+    last one given) and before anything runs: an existing --out file needs --force."""
+    for name, judge in (("out", _out_file), ("weights", _npz_file)):
+        if getattr(args, name, None) is not None:
+            with _about(args, f"--{name}"):
+                setattr(args, name, judge(getattr(args, name)))
+    if getattr(args, "out", None) is not None and args.out.exists() and not args.force:
+        raise _argument_error(args, "--out", f"{_shown_path(args.out)} exists; add --force to "
+                                             "replace it, or choose another name")
+
+
 def build_parser():
-    parser = _Parser(prog="python -m binrnn_helpers",
+    parser = _Parser(prog=PROG,
                      description="The binary-addition RNN of the binrnn notebooks.")
     sub = parser.add_subparsers(dest="command", required=True, parser_class=_Parser)
     seed = dict(type=_int_in(0, MAX_SEED), default=0, help=f"0 to {MAX_SEED:,} (default 0)")
@@ -93,15 +120,16 @@ def build_parser():
     tr.add_argument("--hidden", type=_int_in(1, MAX_HIDDEN), default=16,
                     help=f"hidden units, 1 to {MAX_HIDDEN:,} (default 16, the post's)")
     tr.add_argument("--seed", **seed)
-    tr.add_argument("--out", metavar="FILE", type=_out_file,
+    tr.add_argument("--out", metavar="FILE",
                     help="save the weights to this .npz file (.npz is added to a name without it)")
+    tr.add_argument("--force", action="store_true", help="replace an existing --out file")
     tr.add_argument("--json", action="store_true", help="print one JSON object instead")
     tr.add_argument("--quiet", **quiet)
 
     ad = sub.add_parser("add", help="add two non-negative integers with the network")
     ad.add_argument("a", type=_int_in(0), help=f"at most {MAX_DIGITS:,} digits")
     ad.add_argument("b", type=_int_in(0), help=f"at most {MAX_DIGITS:,} digits")
-    ad.add_argument("--weights", metavar="FILE", type=_npz_file,
+    ad.add_argument("--weights", metavar="FILE",
                     help=".npz from 'train --out' (default: train now)")
     return parser
 
@@ -111,9 +139,18 @@ def main(argv=None):
     try:
         with _long_ints(MAX_DIGITS + 1):          # a + b has one digit more than a or b
             args = build_parser().parse_args(argv)
+            _judge_files(args)
+            if sys.stdout is None:                # started with stdout closed (>&-)
+                raise _NoOutput("stdout is closed")
             COMMANDS[args.command](args)
     except _Usage as err:
         return _fail(err, 2)
+    except BrokenPipeError:                       # the reader stopped reading: quietly
+        _discard_stdout()
+        return 141
+    except _NoOutput as err:
+        _discard_stdout()
+        return _fail(f"could not write the output: {err}", 1)
     except KeyboardInterrupt:
         return _fail("interrupted; nothing was saved", 130)
     except MemoryError:
@@ -121,14 +158,15 @@ def main(argv=None):
     except (ValueError, TypeError) as err:
         return _fail(err, 2)
     except OSError as err:  # a file the system would not let us read or write
-        return _fail(f"{err.strerror or err}" + (f": {err.filename}" if err.filename else ""), 2)
+        return _fail(f"{err.strerror or err}"
+                     + (f": {_shown_path(err.filename)}" if err.filename else ""), 2)
     return 0
 
 
 def reproduce(args):
     with _progress(args, args.steps, "reproduce", done_after_step=1, at_most=False) as on_step:
         _, log = train_like_the_post(steps=args.steps, seed=args.seed, on_step=on_step)
-    sys.stdout.write(format_log(log))
+    _print(format_log(log), end="")
 
 
 def train(args):
@@ -140,27 +178,65 @@ def train(args):
               "converged": history.converged, "seconds": round(seconds, 3),
               "accuracy": exhaustive_accuracy(params)}
     if args.out is not None:                   # written only now, when training has finished
-        report["out"] = str(save_params(args.out, params))
+        with _about(args, "--out"):
+            report["out"] = str(save_params(args.out, params))
     if args.json:
-        print(json.dumps(report))
+        _print(json.dumps(report))
         return
-    print(f"steps: {report['steps']}  seconds: {report['seconds']:.3f}  "
-          f"exhaustive accuracy: {report['accuracy']:.2%}"
-          + ("" if history.converged else "  (step limit reached, not converged)"))
+    _print(f"steps: {report['steps']}  seconds: {report['seconds']:.3f}  "
+           f"exhaustive accuracy: {report['accuracy']:.2%}"
+           + ("" if history.converged else "  (step limit reached, not converged)"))
     if args.out is not None:
-        print(f"weights saved to {report['out']}")
+        _print(f"weights saved to {report['out']}")
 
 
 def add_numbers(args):
-    params = train_fast()[0] if args.weights is None else load_params(args.weights)
-    print(add(params, args.a, args.b))
+    if args.weights is None:
+        params = train_fast()[0]
+    else:
+        with _about(args, "--weights"):
+            params = load_params(args.weights)
+    _print(str(add(params, args.a, args.b)))
 
 
 COMMANDS = {"reproduce": reproduce, "train": train, "add": add_numbers}
 
 
+def _print(text, end="\n"):
+    """Write the result to stdout, flushed now, so that a failure to write it is caught here."""
+    try:
+        sys.stdout.write(text + end)
+        sys.stdout.flush()
+    except BrokenPipeError:
+        raise
+    except (OSError, ValueError) as err:          # ValueError: stdout was closed by the program
+        raise _NoOutput(getattr(err, "strerror", None) or "stdout is closed") from None
+
+
+def _discard_stdout():
+    """Point stdout at the null device, so Python's own flush at exit cannot fail a second time."""
+    with contextlib.suppress(AttributeError, OSError, ValueError):
+        os.dup2(os.open(os.devnull, os.O_WRONLY), sys.stdout.fileno())
+
+
+def _argument_error(args, option, message):
+    """A problem with ``option`` found after parsing, worded as argparse words its own."""
+    return _Usage(f"{PROG} {args.command}: argument {option}: {message}")
+
+
+@contextlib.contextmanager
+def _about(args, option):
+    """A ValueError inside (a file that cannot be saved or read) is about ``option``."""
+    try:
+        yield
+    except ValueError as err:
+        raise _argument_error(args, option, err) from None
+
+
 def _fail(message, status):
-    print(f"error: {message}", file=sys.stderr)
+    if sys.stderr is not None:                    # 2>&-: nowhere to say it, the status still tells
+        with contextlib.suppress(OSError, ValueError):
+            print(f"error: {message}", file=sys.stderr)
     return status
 
 
@@ -169,7 +245,7 @@ def _asking_for_memory(args):
     if args is None:
         return "these arguments"
     if args.command == "add":
-        return "a and b" if args.weights is None else f"--weights {args.weights}"
+        return "a and b" if args.weights is None else f"--weights {_shown_path(args.weights)}"
     name = {"reproduce": "steps", "train": "hidden"}[args.command]
     return f"--{name} {getattr(args, name):,}; try a smaller --{name}"
 
@@ -193,7 +269,7 @@ def _progress(args, total, what, done_after_step, at_most):
     --quiet.  done_after_step: steps done when on_step(step, params) is called (train_like_the_post
     calls it after update ``step``, counted from 0: 1; train_fast before it: 0).  at_most: see
     _ProgressLine."""
-    if args.quiet or not sys.stderr.isatty():
+    if args.quiet or sys.stderr is None or not sys.stderr.isatty():
         yield None
         return
     line = _ProgressLine(total, what, at_most)

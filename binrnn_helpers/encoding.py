@@ -10,6 +10,9 @@ import numbers
 
 import numpy as np
 
+#: the most bits ``to_bits`` writes and ``long_sums`` draws per number (a 30,103-digit number)
+MAX_BITS = 100_000
+
 
 def check_int(value, name, *, minimum=None, maximum=None):
     """Return ``value`` as a Python int, or raise a clear error naming ``name``.
@@ -64,41 +67,47 @@ def shown(value, limit=60):
 def to_bits(n, width=8):
     """The ``width`` bits of the non-negative integer ``n``, MSB first.
 
-    Returns a uint8 array of shape (width,).  ``to_bits(5, 4)`` is ``[0 1 0 1]``.
-    A number that needs more than ``width`` bits is refused (it never wraps around).
+    Returns a uint8 array of shape (width,), 1 <= width <= ``MAX_BITS``.  ``to_bits(5, 4)`` is
+    ``[0 1 0 1]``.  A number that needs more than ``width`` bits is refused (it never wraps around).
     """
-    width = check_int(width, "width", minimum=1)
+    width = check_int(width, "width", minimum=1, maximum=MAX_BITS)
     n = check_int(n, "n", minimum=0)
     if n.bit_length() > width:
         raise ValueError(f"n must be < 2**width = {shown(2**width)} to fit {width} bits, got {shown(n)}")
-    return np.array([(n >> i) & 1 for i in reversed(range(width))], dtype=np.uint8)
+    return np.frombuffer(format(n, "b").zfill(width).encode(), np.uint8) - ord("0")
 
 
 def from_bits(bits):
-    """The integer written by ``bits`` (MSB first, each 0 or 1); a Python int of any size."""
-    arr = np.asarray(bits)
+    """The integer written by ``bits`` (MSB first, each 0 or 1); a Python int of any size.
+
+    bits: a 1-D sequence or array of numbers (an object array of Python ints too)."""
+    try:
+        arr = np.asarray(bits)
+    except ValueError:                                      # numpy refuses ragged nesting
+        raise ValueError("bits must be a non-empty 1-D sequence of 0s and 1s, "
+                         "got nested sequences of different lengths") from None
     if arr.ndim != 1 or arr.size == 0:
         raise ValueError(f"bits must be a non-empty 1-D sequence of 0s and 1s, got shape {arr.shape}")
-    bad = np.ones(arr.shape, bool) if arr.dtype.kind not in "biuf" else ~np.isin(arr, (0, 1))
+    if arr.dtype == object:                                 # Python ints, say: checked one by one
+        bad = np.array([not (isinstance(v, numbers.Real) and v in (0, 1)) for v in arr])
+    else:
+        bad = np.ones(arr.shape, bool) if arr.dtype.kind not in "biuf" else ~np.isin(arr, (0, 1))
     if bad.any():
         i = int(np.argmax(bad))
         got = shown(arr.tolist()) if arr.size <= 20 else \
-            f"{shown(arr[i].item())} at index {i} of an array of {arr.size:,} values"
+            f"{shown(arr.tolist()[i])} at index {i} of an array of {arr.size:,} values"
         raise ValueError(f"bits must hold only 0 and 1, got {got}")
-    n = 0
-    for bit in arr:
-        n = 2 * n + int(bit)
-    return n
+    return int(np.where(arr != 0, b"1", b"0").tobytes(), 2)   # base 2: linear in the length
 
 
 def check_operands(a, b, name_a="a", name_b="b"):
-    """``a`` and ``b`` as equal-length 1-D int64 arrays of non-negative integers."""
+    """``a`` and ``b`` as equal-length 1-D int64 arrays of non-negative integers (empty ones too)."""
     out = []
     for name, x in ((name_a, a), (name_b, b)):
         arr = np.asarray(x)
         if arr.ndim != 1:
             raise ValueError(f"{name} must be a 1-D array of integers, got shape {arr.shape}")
-        if arr.dtype.kind not in "iu" and not (arr.dtype == object and all(
+        if arr.dtype.kind not in "iu" and arr.size and not (arr.dtype == object and all(
                 isinstance(v, numbers.Integral) and not isinstance(v, bool) for v in arr)):
             raise TypeError(f"{name} must hold integers, got dtype {arr.dtype}")
         if arr.size and (arr.min() < 0 or arr.max() >= 2**63):

@@ -1,12 +1,15 @@
 """How well does a network add?  Exhaustively on 8 bits, and on numbers of any size."""
 import numpy as np
 
-from .encoding import addition_batch, all_pairs, check_int, one_sum
+from .encoding import MAX_BITS, addition_batch, all_pairs, check_int, one_sum, shown
 from .model import check_params, forward, sigmoid
 
 BIT_ORDERS = ("lsb_first", "msb_first")
 #: the four bit pairs (a_t, b_t) a step can read; row i = input number i = 2 * a_t + b_t
 BIT_PAIRS = np.array([[0, 0], [0, 1], [1, 0], [1, 1]])
+MAX_PAIRS = 10**7           #: random_pairs' n at most: two arrays of 80 MB
+#: long_sums' (bits + 1) * n at most: the hidden states of that many steps take 128 MB at H = 16
+MAX_LONG_SUM_STEPS = 10**6
 
 
 def predict_bits(params, inputs):
@@ -24,7 +27,11 @@ def correct_sums(params, a, b, width):
 
 
 def exhaustive_accuracy(params, width=8):
-    """Fraction of all pairs a, b < 2**(width-1) (16,384 for width 8) added exactly right."""
+    """Fraction of all pairs a, b < 2**(width-1) (16,384 for width 8) added exactly right.
+
+    1 <= width <= 12.  Each bit more is 4 times the pairs: width 8 takes about 0.05 s, width 10
+    about half a second, width 12 (4,194,304 pairs) from 15 s to over a minute.
+    """
     check_params(params)
     width = check_int(width, "width", minimum=1, maximum=12)
     a, b = all_pairs(width)
@@ -35,9 +42,12 @@ def exhaustive_accuracy(params, width=8):
 
 
 def bit_accuracy(params, width=8):
-    """(width,) fraction of all pairs whose bit t (LSB first) the network gets right."""
+    """(width,) fraction of all pairs whose bit t (LSB first) the network gets right.
+
+    1 <= width <= 10: every pair's hidden states are held at once (370 MB at width 10, H = 16).
+    """
     check_params(params)
-    width = check_int(width, "width", minimum=1, maximum=12)
+    width = check_int(width, "width", minimum=1, maximum=10)
     inputs, targets = addition_batch(*all_pairs(width), width)
     return (predict_bits(params, inputs) == targets).mean(axis=1)
 
@@ -89,10 +99,11 @@ def tree_forward(params, width=8, bit_order="lsb_first", dtype=np.float64):
     one row per distinct beginning, not one per pair: 38,228 rows for width 8 instead of 131,072.
     Returns (hidden, output), two lists of ``width`` arrays: hidden[t] (M_t, H) and output[t]
     (M_t,) after step t, where pair i of ``tree_pairs`` is row i % M_t.  ``dtype`` float32 is
-    cheaper, for checks that allow it.
+    cheaper, for checks that allow it (no other dtype is taken).
     """
     check_params(params)
     width = check_int(width, "width", minimum=1, maximum=12)
+    dtype = _float_dtype(dtype)
     U, W, V = (m.astype(dtype) for m in (params.U, params.W, params.V))
     h = np.zeros((1, W.shape[0]), dtype)
     hidden, output = [], []
@@ -112,9 +123,22 @@ def tree_outputs(params, width=8, bit_order="lsb_first", dtype=np.float64):
     return np.stack([np.tile(o, len(output[-1]) // len(o)) for o in output])
 
 
+def _float_dtype(dtype):
+    """np.float32 or np.float64 (as a type, a name or a np.dtype), or a TypeError naming dtype."""
+    try:
+        dt = np.dtype(dtype)
+    except TypeError:
+        dt = None
+    if dt not in (np.float32, np.float64):
+        got = shown(dtype) if dt is None else dt
+        raise TypeError(f"dtype must be np.float32 or np.float64, got {got}")
+    return dt
+
+
 def random_pairs(n, bits, seed):
-    """n pairs of random ints in [0, 2**bits) from RandomState(seed), as int64 arrays (bits <= 62)."""
-    n = check_int(n, "n", minimum=1)
+    """n pairs of random ints in [0, 2**bits) from RandomState(seed), as int64 arrays
+    (1 <= n <= ``MAX_PAIRS``, bits <= 62)."""
+    n = check_int(n, "n", minimum=1, maximum=MAX_PAIRS)
     bits = check_int(bits, "bits", minimum=1, maximum=62)
     rng = np.random.RandomState(check_int(seed, "seed", minimum=0, maximum=2**32 - 1))
     high = np.int64(1) << np.int64(bits)
@@ -127,10 +151,11 @@ def long_sums(n, bits, seed):
 
     The operands' bits come from ``RandomState(seed)``; the targets are the bits of Python's own
     a + b.  Returns inputs (bits+1, n, 2) and targets (bits+1, n), float64, LSB first: the last
-    step reads (0, 0) and writes the final carry.
+    step reads (0, 0) and writes the final carry.  1 <= bits <= ``MAX_BITS``, and
+    (bits + 1) * n <= ``MAX_LONG_SUM_STEPS`` (10**6: n <= 15,873 for 62 bits).
     """
-    n = check_int(n, "n", minimum=1)
-    bits = check_int(bits, "bits", minimum=1, maximum=100_000)
+    bits = check_int(bits, "bits", minimum=1, maximum=MAX_BITS)
+    n = check_int(n, "n", minimum=1, maximum=MAX_LONG_SUM_STEPS // (bits + 1))
     rng = np.random.RandomState(check_int(seed, "seed", minimum=0, maximum=2**32 - 1))
     inputs = np.zeros((bits + 1, n, 2))
     inputs[:bits] = rng.randint(2, size=(bits, n, 2))
@@ -144,7 +169,8 @@ def long_sums(n, bits, seed):
 def long_sum_accuracy(params, bits=62, n=500, seed=2024):
     """Fraction of ``n`` random pairs of ``bits``-bit numbers (``long_sums``) added exactly.
 
-    The network runs bits + 1 steps, so the final carry has its own output bit.
+    The network runs bits + 1 steps, so the final carry has its own output bit.  Bounds as for
+    ``long_sums``.
     """
     check_params(params)
     inputs, targets = long_sums(n, bits, seed)

@@ -8,11 +8,16 @@ import contextlib
 import copy
 import dataclasses
 import inspect
+import math
+import numbers
 import re
 import reprlib
 import sys
+from fractions import Fraction
 
 import numpy as np
+
+from .encoding import check_float, shown
 
 #: Characters in a printed line (tools/classroom.py: the deck's output column, 741 px / 11.5 px).
 WIDTH = 64
@@ -32,19 +37,74 @@ def compare(name, ours, reference, rtol=1e-7, atol=1e-12):
     0.5`` otherwise.  A difference below 1e-9 is shown as "< 1e-9": its digits are rounding noise,
     which differs from one computer to the next.  When the line would be wider than ``WIDTH``,
     the verdict goes on a second, indented line.
+
+    NaN in the same place of both counts as equal; complex numbers differ by |ours - reference|;
+    Python ints too big for int64 are compared exactly.  Whatever is given, it prints one line:
+    ``name: ours is None, not an array`` (a function that returns nothing), ``name: cannot compare
+    (could not turn ours into numbers)`` (strings, dicts, lists of different lengths).
+    rtol, atol: numbers >= 0.
     """
-    ours, reference = np.asarray(ours), np.asarray(reference)
-    if ours.shape != reference.shape:
-        verdict = f"DIFFERENT shapes, {ours.shape} and {reference.shape}"
-    elif np.array_equal(ours, reference):
-        verdict = "exact"
-    else:
-        diff = float(np.max(np.abs(ours.astype(float) - reference.astype(float))))
-        shown = "< 1e-9" if diff < 1e-9 else f"{diff:.1e}"
-        close = np.allclose(ours, reference, rtol=rtol, atol=atol)
-        verdict = f"{'close' if close else 'DIFFERENT'}, max difference {shown}"
+    rtol = check_float(rtol, "rtol", 0, math.inf, include_low=True)
+    atol = check_float(atol, "atol", 0, math.inf, include_low=True)
+    verdict = _verdict(ours, reference, rtol, atol)
     line = f"{name}: {verdict}"
     print(line if len(line) <= WIDTH else f"{name}:\n    {verdict}")
+
+
+def _verdict(ours, reference, rtol, atol):
+    """compare's verdict, without the name."""
+    arrays = []
+    for label, value in (("ours", ours), ("reference", reference)):
+        if value is None:
+            return f"{label} is None, not an array"
+        arrays.append(_numbers(value))
+        if arrays[-1] is None:
+            return f"cannot compare (could not turn {label} into numbers)"
+    a, b = arrays
+    if a.shape != b.shape:
+        return f"DIFFERENT shapes, {a.shape} and {b.shape}"
+    if object in (a.dtype, b.dtype) and a.dtype.kind in "biuO" and b.dtype.kind in "biuO":
+        return _integer_verdict(a, b, rtol, atol)
+    kind = complex if "c" in (a.dtype.kind, b.dtype.kind) else float
+    try:
+        fa, fb = a.astype(kind), b.astype(kind)
+    except OverflowError:                                  # a Python int beyond float's range
+        return "cannot compare (a number too large for a float)"
+    if object in (a.dtype, b.dtype):
+        a, b = fa, fb
+    with np.errstate(invalid="ignore", over="ignore"):
+        same = (a == b) | (np.isnan(fa) & np.isnan(fb))
+        if same.all():
+            return "exact"
+        diff = float(np.max(np.where(same, 0, np.abs(fa - fb))))
+        close = np.allclose(fa, fb, rtol=rtol, atol=atol, equal_nan=True)
+    if math.isnan(diff):
+        return "DIFFERENT, NaN in one where the other has a number"
+    shown_diff = "< 1e-9" if diff < 1e-9 else f"{diff:.1e}"
+    return f"{'close' if close else 'DIFFERENT'}, max difference {shown_diff}"
+
+
+def _numbers(value):
+    """``value`` as a numeric array (Python ints beyond int64 in an object array), or None."""
+    try:
+        arr = np.asarray(value)
+    except (ValueError, TypeError, OverflowError):         # lists of different lengths, say
+        return None
+    if arr.dtype.kind in "biufc" or arr.dtype == object and all(
+            isinstance(v, numbers.Integral) for v in arr.flat):
+        return arr
+    return None
+
+
+def _integer_verdict(a, b, rtol, atol):
+    """compare's verdict for integers, some beyond int64: exact, by np.allclose's rule."""
+    pairs = [(int(x), int(y)) for x, y in zip(a.flat, b.flat)]
+    diff = max((abs(x - y) for x, y in pairs), default=0)
+    if diff == 0:
+        return "exact"
+    close = all(abs(x - y) <= Fraction(atol) + Fraction(rtol) * abs(y) for x, y in pairs)
+    shown_diff = f"{diff:.1e}" if diff.bit_length() <= 1000 else shown(diff)   # float's range
+    return f"{'close' if close else 'DIFFERENT'}, max difference {shown_diff}"
 
 
 def check_function(fn, cases, name=None, rtol=1e-6, forbid=(), must_call=(), item_names=None):

@@ -38,6 +38,8 @@ LONG_MARGIN = 0.4
 #: carry).  0.5 is uniformly random bits; 0.9 makes the long carry chains where drift shows.
 FRESH_SUMS = ((2000, 0.5), (1000, 0.9))
 CHECK_PAUSE = 5                         #: updates between a failed check and the next
+MAX_BATCH_SIZE = 100_000                #: batch_size at most: a step then takes a second or two
+MAX_STEPS = 1_000_000                   #: max_steps at most (the default 3,000 is ample)
 
 
 @dataclass
@@ -70,7 +72,8 @@ def train_fast(hidden_size=16, seed=0, *, learning_rate=LEARNING_RATE, batch_siz
     ``backward`` of the cross-entropy, ``adam_step`` on U, W and V.  It stops when ``StoppingRule`` is met
     (every output right with room to spare, on all pairs and on 64-bit sums: a network trained
     on too few bits to learn the carry never stops early), or after ``max_steps`` updates with
-    ``history.converged`` False.  margin: in [0, 0.45).
+    ``history.converged`` False.  margin: in [0, 0.45).  1 <= batch_size <= ``MAX_BATCH_SIZE``,
+    1 <= max_steps <= ``MAX_STEPS``.
 
     bit_order: "lsb_first" (the post's) or "msb_first" (bits fed the other way: the carry would
     have to travel backwards in time; it does not learn).  on_step: optional
@@ -83,8 +86,8 @@ def train_fast(hidden_size=16, seed=0, *, learning_rate=LEARNING_RATE, batch_siz
     learning_rate = check_float(learning_rate, "learning_rate", 0, math.inf)
     margin = check_float(margin, "margin", 0, 0.45, include_low=True)
     _check_arguments(bit_order, on_step)
-    batch_size = check_int(batch_size, "batch_size", minimum=1)
-    max_steps = check_int(max_steps, "max_steps", minimum=1)
+    batch_size = check_int(batch_size, "batch_size", minimum=1, maximum=MAX_BATCH_SIZE)
+    max_steps = check_int(max_steps, "max_steps", minimum=1, maximum=MAX_STEPS)
     params = init_params(hidden_size, seed)
     rule = StoppingRule(width, bit_order, margin, seed)
     m = {name: 0.0 for name in "UWV"}                  # Adam's running averages of the

@@ -14,7 +14,7 @@ from dataclasses import dataclass
 
 import numpy as np
 
-from .encoding import check_float, check_int
+from .encoding import check_float, check_int, shown
 
 
 #: the largest hidden size anything here builds or loads: W alone is then 128 MiB
@@ -131,29 +131,60 @@ def check_params(params, name="params"):
     return params
 
 
+def check_numbers(value, name):
+    """``value`` as a float64 array of finite real numbers, or a one-line error naming ``name``."""
+    try:
+        arr = np.asarray(value)
+    except ValueError:                                      # numpy refuses ragged nesting
+        raise ValueError(f"{name} must be an array of numbers, got nested sequences of "
+                         "different lengths") from None
+    if arr.dtype.kind not in "biuf":
+        got = f"dtype {arr.dtype}" if isinstance(value, np.ndarray) else shown(value)
+        raise TypeError(f"{name} must be numeric (real numbers), got {got}")
+    arr = arr.astype(np.float64, copy=False)
+    if not np.isfinite(arr).all():
+        raise ValueError(f"{name} must hold finite numbers, got NaN or inf")
+    return arr
+
+
+def check_probabilities(arr, name, bits=False):
+    """Refuse values of the float64 array ``arr`` outside [0, 1] (``bits``: other than 0 and 1)."""
+    bad = (arr != 0) & (arr != 1) if bits else (arr < 0) | (arr > 1)
+    if bad.any():
+        allowed = "only 0 and 1 for the cross-entropy" if bits else "values in [0, 1]"
+        raise ValueError(f"{name} must hold {allowed}, got {shown(arr[bad][0].item())}")
+
+
 def check_inputs(inputs, name="inputs"):
-    x = np.asarray(inputs)
+    x = check_numbers(inputs, name)
     if x.ndim != 3 or x.shape[2] != 2 or x.shape[0] < 1:
         raise ValueError(f"{name} must have shape (T, N, 2) with T >= 1 (time-major, one bit of a "
                          f"and of b per step), got shape {x.shape}")
-    if x.dtype.kind not in "biuf":
-        raise TypeError(f"{name} must be numeric, got dtype {x.dtype}")
-    return x.astype(np.float64, copy=False)
+    return x
 
 
-def check_targets(targets, inputs, name="targets"):
-    y = np.asarray(targets)
-    if y.dtype.kind not in "biuf":
-        raise TypeError(f"{name} must be numeric, got dtype {y.dtype}")
+def check_targets(targets, inputs, name="targets", bits=False):
+    """``targets`` as float64 (T, N) for ``inputs`` (T, N, 2): values in [0, 1], only 0 and 1
+    when ``bits`` (for the cross-entropy)."""
+    y = check_numbers(targets, name)
     if y.shape != inputs.shape[:2]:
         raise ValueError(f"{name} must have shape (T, N) = {inputs.shape[:2]} to match inputs "
                          f"{inputs.shape}, got {y.shape}")
-    return y.astype(np.float64, copy=False)
+    check_probabilities(y, name, bits)
+    return y
 
 
-def check_trace(params, trace, targets):
+def check_cross_entropy(cross_entropy):
+    """``cross_entropy`` as a bool; anything but True or False (a truthy "no", say) is refused."""
+    if not isinstance(cross_entropy, (bool, np.bool_)):
+        raise TypeError(f"cross_entropy must be True or False, got {shown(cross_entropy)} "
+                        f"({type(cross_entropy).__name__})")
+    return bool(cross_entropy)
+
+
+def check_trace(params, trace, targets, cross_entropy=False):
     """The targets as float64, after checking that ``trace`` came from ``forward`` with params of
-    this hidden size and that the targets fit it."""
+    this hidden size and that the targets fit it (0 and 1 only for the cross-entropy)."""
     check_params(params)
     if not isinstance(trace, Trace):
         raise TypeError(f"trace must be the Trace returned by forward, got {type(trace).__name__}")
@@ -164,14 +195,14 @@ def check_trace(params, trace, targets):
     if trace.hidden.shape[2] != params.hidden_size:
         raise ValueError(f"trace has {trace.hidden.shape[2]} hidden units but params has "
                          f"{params.hidden_size}: use the trace forward made with these params")
-    return check_targets(targets, trace.inputs)
+    return check_targets(targets, trace.inputs, bits=cross_entropy)
 
 
 def forward(params, inputs):
     """Run the network over every time step.
 
     params: Params with U (2, H), W (H, H), V (H, 1).
-    inputs: (T, N, 2), LSB first.
+    inputs: (T, N, 2), LSB first: finite real numbers (bits, as a rule).
     Returns a Trace: inputs (T, N, 2), hidden (T+1, N, H) with hidden[0] = h_{-1} = 0 and
     hidden[t + 1] = h_t, output (T, N).
     """
@@ -190,24 +221,28 @@ def forward(params, inputs):
 def loss(output, targets):
     """0.5 * sum((targets - output)**2) over all steps and examples: what the post descends.
 
-    output, targets: arrays of the same shape, e.g. (T, N).
+    output, targets: arrays of finite numbers of the same shape, e.g. (T, N); targets in [0, 1].
     """
-    o, y = _same_shape(output, targets)
+    o, y = _loss_arguments(output, targets)
     return float(0.5 * np.sum((y - o) ** 2))
 
 
 def cross_entropy_loss(output, targets):
     """-sum(y log o + (1 - y) log(1 - o)) for 0/1 targets y: what ``train_fast`` descends (see
-    ``backward``).  Only the term of the true bit is taken, so a saturated output gives no nan."""
-    o, y = _same_shape(output, targets)
+    ``backward``).  Only the term of the true bit is taken, so a saturated output gives no nan.
+    output: probabilities in [0, 1]; targets: only 0 and 1, of the same shape."""
+    o, y = _loss_arguments(output, targets, cross_entropy=True)
     with np.errstate(divide="ignore"):
         return float(-np.sum(np.where(y > 0.5, np.log(o), np.log1p(-o))))
 
 
-def _same_shape(output, targets):
-    o, y = np.asarray(output, dtype=np.float64), np.asarray(targets, dtype=np.float64)
+def _loss_arguments(output, targets, cross_entropy=False):
+    o, y = check_numbers(output, "output"), check_numbers(targets, "targets")
     if o.shape != y.shape:
         raise ValueError(f"output and targets must have the same shape, got {o.shape} and {y.shape}")
+    if cross_entropy:
+        check_probabilities(o, "output")
+    check_probabilities(y, "targets", bits=cross_entropy)
     return o, y
 
 
@@ -220,9 +255,10 @@ def backward_steps(params, trace, targets, cross_entropy=False):
       delta_h (N, H) = dL/dz_h at step t: the error that reaches the hidden units that made
                h[t+1] = h_t, from the output at step t (through V) and from step t+1 (through W).
     L is ``loss`` (the post's), or with ``cross_entropy=True`` the ``cross_entropy_loss`` of the
-    outputs, whose delta_o is simply o - y.
+    outputs, whose delta_o is simply o - y.  targets: (T, N) in [0, 1] (0 and 1 for the cross-entropy).
     """
-    y = check_trace(params, trace, targets)          # now, not when the first step is asked for
+    cross_entropy = check_cross_entropy(cross_entropy)
+    y = check_trace(params, trace, targets, cross_entropy)   # now, not when the first step is asked for
     return _backward_steps(params, trace, y, cross_entropy)
 
 
@@ -250,7 +286,7 @@ def backward(params, trace, targets, cross_entropy=False):
     and over time from the last step back to the first (the post's order).  The post's
     ``U_update``, ``W_update``, ``V_update`` are the negatives of these.
     """
-    check_trace(params, trace, targets)
+    check_trace(params, trace, targets, check_cross_entropy(cross_entropy))
     x, h = trace.inputs, trace.hidden
     dU, dW, dV = np.zeros_like(params.U), np.zeros_like(params.W), np.zeros_like(params.V)
     for t, delta_o, delta_h in backward_steps(params, trace, targets, cross_entropy):
@@ -272,11 +308,13 @@ def gradient_check(params, inputs, targets, eps=1e-5, cross_entropy=False):
 
 def numerical_gradient(params, inputs, targets, eps=1e-5, cross_entropy=False):
     """dL/dU, dL/dW, dL/dV by central differences: (L(w + eps) - L(w - eps)) / (2 eps), one
-    weight at a time.  L is ``loss``, or ``cross_entropy_loss`` when asked (as for ``backward``)."""
+    weight at a time.  L is ``loss``, or ``cross_entropy_loss`` when asked (as for ``backward``).
+    eps: in [1e-10, 0.1]; about 1e-5 is best (notebook 03: smaller, rounding grows)."""
     check_params(params)
+    cross_entropy = check_cross_entropy(cross_entropy)
     x = check_inputs(inputs)
-    y = check_targets(targets, x)
-    eps = check_float(eps, "eps", 0, 0.1, include_high=True)
+    y = check_targets(targets, x, bits=cross_entropy)
+    eps = check_float(eps, "eps", 1e-10, 0.1, include_low=True, include_high=True)
     f = cross_entropy_loss if cross_entropy else loss
     probe = params.copy()
     numeric = Params(np.zeros_like(params.U), np.zeros_like(params.W), np.zeros_like(params.V))
@@ -301,8 +339,9 @@ def relative_error(numeric, analytic):
 
 def gradient_check_table(params, inputs, targets, eps=1e-5, cross_entropy=False):
     """{"U": err, "W": err, "V": err}: ``relative_error`` of each array's gradient."""
+    cross_entropy = check_cross_entropy(cross_entropy)
     x = check_inputs(inputs)
-    y = check_targets(targets, x)
+    y = check_targets(targets, x, bits=cross_entropy)
     analytic = backward(params, forward(params, x), y, cross_entropy)
     numeric = numerical_gradient(params, x, y, eps, cross_entropy)
     return {name: relative_error(getattr(numeric, name), getattr(analytic, name))

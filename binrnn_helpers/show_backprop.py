@@ -13,7 +13,7 @@ from matplotlib.patches import Rectangle
 from matplotlib.ticker import MaxNLocator
 
 from . import model
-from .encoding import check_int, one_sum
+from .encoding import check_int, one_sum, shown
 from .model import check_targets, forward, sigmoid
 from .style import COLORS, DIVERGING
 from .widgets import bake_background, freeze_layout
@@ -133,8 +133,11 @@ def plot_loss_and_error(o, y):
 def plot_difference_errors(eps, one_sided_error, central_error):
     """|numerical - analytic| of one weight against the step eps (K,), for both formulas, log-log."""
     eps, *errors = (np.asarray(v, dtype=np.float64) for v in (eps, one_sided_error, central_error))
-    if np.any(eps <= 0):                       # matplotlib refuses errors of another length than eps
-        raise ValueError("eps must hold positive step sizes")
+    if eps.ndim != 1 or eps.size == 0 or np.any(eps <= 0):
+        raise ValueError(f"eps must be a 1-D list of positive step sizes, got {shown(eps.tolist())}")
+    for name, v in zip(("one_sided_error", "central_error"), errors):
+        if v.shape != eps.shape:
+            raise ValueError(f"{name} must hold one error per step in eps ({eps.size}), got shape {v.shape}")
     fig, ax = plt.subplots(figsize=(6.4, 4), layout="constrained")
     for v, style, color, label in zip(errors, ("o-", "s-"), ("orange", "blue"),
                                       ("one-sided  (L(w+ε) - L(w)) / ε",
@@ -181,6 +184,20 @@ def plot_reach_back(norms_by_length):
     """One log-scale panel per sequence length T of ``{T: {label: reach_back norms (T,)}}``, with
     a line that halves per step for reference."""
     colors = [COLORS[k] for k in ("blue", "vermillion", "green", "purple")]
+    if not isinstance(norms_by_length, dict):
+        raise TypeError("norms_by_length must be a dict {T: {label: reach_back norms (T,)}}, got "
+                        f"{type(norms_by_length).__name__}")
+    if not norms_by_length:
+        raise ValueError("norms_by_length must hold at least one sequence length T, got {}")
+    for T, curves in norms_by_length.items():
+        check_int(T, "norms_by_length's keys (sequence lengths T)", minimum=1)
+        if not isinstance(curves, dict):
+            raise TypeError(f"norms_by_length[{T}] must be a dict {{label: norms (T,)}}, got {shown(curves)}")
+        if not 1 <= len(curves) <= len(colors):
+            raise ValueError(f"norms_by_length[{T}] must hold 1 to {len(colors)} curves, got {len(curves)}")
+        for label, v in curves.items():
+            if np.shape(v) != (T,):
+                raise ValueError(f"norms_by_length[{T}][{label!r}] must have shape ({T},), got {np.shape(v)}")
     fig, axes = plt.subplots(1, len(norms_by_length), figsize=(5 * len(norms_by_length), 3.8),
                              layout="constrained", squeeze=False)
     for ax, (T, curves) in zip(axes[0], norms_by_length.items()):

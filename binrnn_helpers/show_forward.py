@@ -12,7 +12,7 @@ from matplotlib.patches import Rectangle
 from matplotlib.ticker import FuncFormatter, LogLocator, NullFormatter
 
 from .analysis import best_threshold, hidden_and_carry
-from .encoding import addition_batch, all_pairs, carries, check_int, one_sum
+from .encoding import addition_batch, all_pairs, carries, check_float, check_int, one_sum, shown
 from .model import Params, check_params, forward, sigmoid
 from .style import COLORS, SEQUENTIAL
 from .widgets import bake_background, freeze_layout
@@ -28,10 +28,15 @@ def _sub(n):
 
 def _runs(params_by_label, a, b):
     """{label: _single_run(params, a, b)} for a non-empty dict {str label: Params}."""
-    if not (isinstance(params_by_label, dict) and params_by_label
-            and all(isinstance(label, str) for label in params_by_label)):
-        raise TypeError("params_by_label must be a non-empty dict {str: Params}, got "
-                        f"{params_by_label!r:.60}")
+    if not isinstance(params_by_label, dict):
+        raise TypeError(f"params_by_label must be a dict {{str label: Params}}, got "
+                        f"{type(params_by_label).__name__}")
+    if not params_by_label:
+        raise ValueError("params_by_label must hold at least one network, got {}")
+    for label in params_by_label:
+        if not isinstance(label, str):
+            raise TypeError(f"params_by_label's labels must be str, got {shown(label)} "
+                            f"({type(label).__name__})")
     return {label: _single_run(check_params(p, f"params_by_label[{label!r}]"), a, b)
             for label, p in params_by_label.items()}
 
@@ -86,6 +91,8 @@ def plot_hidden_heatmaps(params_by_label, a, b, mark_carry=False):
 
     ``mark_carry=True`` writes the true carry out of each step under its tick.
     """
+    if not isinstance(mark_carry, (bool, np.bool_)):
+        raise TypeError(f"mark_carry must be True or False, got {shown(mark_carry)}")
     runs = _runs(params_by_label, a, b)
     n = len(runs)
     fig, axes = plt.subplots(1, n, figsize=(4.6 * n + 1.0, 4.6 if mark_carry else 4.4),
@@ -102,8 +109,7 @@ def plot_hidden_heatmaps(params_by_label, a, b, mark_carry=False):
 
 def plot_sigmoid(z_max=8.0):
     """The sigmoid s(z) = 1 / (1 + exp(-z)) and its slope s(z) * (1 - s(z)) on [-z_max, z_max]."""
-    if isinstance(z_max, bool) or not isinstance(z_max, (int, float)) or not z_max > 0:
-        raise ValueError(f"z_max must be a positive number, got {z_max!r}")
+    z_max = check_float(z_max, "z_max", 0, 1000, include_high=True)   # far past where s(z) is flat
     z = np.linspace(-z_max, z_max, 401)
     s = sigmoid(z)
     fig, ax = plt.subplots(figsize=(7, 3.6), layout="constrained")
@@ -187,10 +193,14 @@ def plot_carry_separation(separations, width=WIDTH):
     """
     if not isinstance(separations, dict) or not separations:
         raise TypeError("separations must be a non-empty dict {label: carry_separation(params)}")
+    width = check_int(width, "width", minimum=1)
     seps = {k: carry_separation(v, width) if isinstance(v, Params) else v for k, v in separations.items()}
     for label, sep in seps.items():
         if not (isinstance(sep, dict) and {"accuracy", "best_unit", "hidden", "carry"} <= set(sep)):
             raise TypeError(f"separations[{label!r}] must be carry_separation(params) or a Params")
+        if np.shape(sep["carry"])[0] != width:
+            raise ValueError(f"separations[{label!r}] was measured over {np.shape(sep['carry'])[0]} steps, "
+                             f"not width={width}: pass the width it was measured at")
     fig, axes = plt.subplots(1, len(seps), figsize=(4.8 * len(seps), 3.6), squeeze=False,
                              layout="constrained")
     bins = np.linspace(-_LOGIT_LIM, _LOGIT_LIM, 121)           # half a logit unit per bin

@@ -6,9 +6,10 @@ from matplotlib.figure import Figure
 from matplotlib.patches import Circle, FancyArrowPatch
 from matplotlib.ticker import FuncFormatter, NullFormatter, NullLocator
 
-from .encoding import check_int
+from .analysis import Automaton, CarryProbe
+from .encoding import check_int, shown
 from .fast import LEARNING_RATE, train_fast
-from .show_training import read_results
+from .show_training import check_fields, read_results
 from .style import COLORS
 from .widgets import freeze_layout
 
@@ -36,7 +37,13 @@ def plot_carry_units(probe, hidden, carry, bins=60):
     carry on a logit axis (even steps in z = log(h / (1 - h)), the sigmoid's input), so that values
     like 1e-6 and 1e-5 lie apart; the empty gap between the two groups is shaded and the threshold
     drawn in it.  probe: ``bh.carry_probe`` of hidden (T, N, H) and carry (T, N)."""
+    if not isinstance(probe, CarryProbe):
+        raise TypeError(f"probe must be bh.carry_probe(params), got {type(probe).__name__}")
     hidden, carry, H = np.asarray(hidden), np.asarray(carry), len(probe.correlations)
+    if hidden.ndim != 3 or hidden.shape[2] != H or carry.shape != hidden.shape[:2]:
+        raise ValueError(f"hidden must be (T, N, {H}) and carry (T, N), as bh.analysis.hidden_and_carry "
+                         f"gives them, got {hidden.shape} and {carry.shape}")
+    bins = check_int(bins, "bins", minimum=1)
     fig, (ax1, ax2) = plt.subplots(1, 2, figsize=(11, 4.2), layout="constrained")
     order = np.argsort(probe.correlations, kind="stable")[::-1]
     r = probe.correlations[order]
@@ -96,6 +103,8 @@ def plot_state_pca(projected, carry, sum_bit, explained, marked=None, marked_lab
 def draw_automaton(automaton, names=None):
     """The state diagram of a one- or two-state automaton: a circle per state (names: a label each),
     an arrow per pair of states labelled with its transitions "ab/s" (input bits a, b; output bit s)."""
+    if not isinstance(automaton, Automaton):
+        raise TypeError(f"automaton must be bh.analysis.extract_automaton(params), got {type(automaton).__name__}")
     n = automaton.n_states
     names = names or [f"state {s}" for s in range(n)]
     if n > 2 or len(names) != n:
@@ -154,6 +163,8 @@ def load_long_sums(path):
 def plot_where_it_breaks(results):
     """The fraction of seeds that converged, and the median accuracy, by hidden size and by
     learning rate (``load_results``); one legend below both panels, off the data."""
+    check_fields(results, [f for f in WHERE_IT_BREAKS_FIELDS if f == "seeds" or f.startswith(
+        ("summary.hidden_size.", "summary.learning_rate."))], "results (from load_results)")
     fig, axes = plt.subplots(1, 2, figsize=(11, 4.0), layout="constrained")
     n = len(results["seeds"])
     for ax, key, xlabel, title in (
@@ -179,6 +190,17 @@ def plot_loss_curves(curves, reference=0, ncols=3):
     "steps", "loss", "converged", as in the results file or ``RetrainFrame.result``): blue if it
     converged, vermillion if not, with ``curves[reference]`` drawn grey and dashed in every other
     panel for comparison."""
+    if not isinstance(curves, (list, tuple)):
+        raise TypeError(f"curves must be a list of curves, got {type(curves).__name__}")
+    if not curves:
+        raise ValueError("curves must hold at least one curve, got an empty list")
+    for k, c in enumerate(curves):
+        if not (isinstance(c, dict) and {"label", "steps", "loss", "converged"} <= set(c)
+                and np.ndim(c["steps"]) == 1 and np.size(c["steps"])):
+            raise TypeError(f"curves[{k}] must be a dict with keys label, steps, loss, converged "
+                            f"(at least one step), got {shown(c)}")
+    reference = check_int(reference, "reference", minimum=0, maximum=len(curves) - 1)
+    ncols = check_int(ncols, "ncols", minimum=1)
     nrows = -(-len(curves) // ncols)
     fig, axes = plt.subplots(nrows, ncols, figsize=(11, 2.6 * nrows + 0.9), sharex=True, sharey=True,
                              layout="constrained", squeeze=False)

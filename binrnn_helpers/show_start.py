@@ -2,17 +2,38 @@
 
 The widget shows an HTML table (one column per time step), not a matplotlib figure.
 """
+import contextlib
 import html
+import math
+import sys
 from collections import namedtuple
 
 import ipywidgets as widgets
 
-from .encoding import check_int, one_sum
+from .encoding import MAX_BITS, check_int, one_sum, shown
 from .model import check_params, forward
 from .style import COLORS
 
 #: Largest operand the widget accepts, in bits: the table has one column per bit.
 WIDGET_MAX_BITS = 256
+
+
+@contextlib.contextmanager
+def _any_length_ints():
+    """Let str() and int() convert integers of any number of digits inside the block.
+
+    Python refuses above 4,300 digits by default (a guard against slow conversions of untrusted
+    text); these views write sums of any size the caller asked for, as bh.add computes them.
+    """
+    if not hasattr(sys, "set_int_max_str_digits"):          # Pythons before the limit existed
+        yield
+        return
+    old = sys.get_int_max_str_digits()
+    sys.set_int_max_str_digits(0)
+    try:
+        yield
+    finally:
+        sys.set_int_max_str_digits(old)
 
 
 #: a + b as the network reads it: lists with one entry per time step t (bit t, LSB first) of the
@@ -46,6 +67,7 @@ def column_sum(params, a, b, width=64):
     Digits are grouped by thousands (1,234) when every line then fits in ``width`` characters
     (a slide's output column is 64), else written plain.
     """
+    width = check_int(width, "width", minimum=1)
     r = read_sum(params, a, b)
     if r.network == r.true:
         verdict = "same"
@@ -57,7 +79,8 @@ def column_sum(params, a, b, width=64):
               f"Python: {verdict}"]
     values = (r.a, r.b, r.network, r.true)
     for pattern in ("{:,}", "{}"):
-        numbers = [pattern.format(n) for n in values]
+        with _any_length_ints():
+            numbers = [pattern.format(n) for n in values]
         w = max(len(s) for s in numbers)
         if 2 + w + 2 + max(len(s) for s in labels) <= width:
             break
@@ -75,20 +98,25 @@ def parse_operand(text, name, max_bits=WIDGET_MAX_BITS):
     "0x2a"); anything else raises an error naming ``name``."""
     if not isinstance(text, str):
         raise TypeError(f"{name} must be typed as text (str), got {type(text).__name__}")
-    max_bits = check_int(max_bits, "max_bits", minimum=1)
+    max_bits = check_int(max_bits, "max_bits", minimum=1, maximum=MAX_BITS)
     cleaned = text.strip().replace(",", "").replace("_", "").replace(" ", "")
     if cleaned.startswith("-"):
-        raise ValueError(f"{name} must be a non-negative integer, got {text.strip()!r}")
+        raise ValueError(f"{name} must be a non-negative integer, got {shown(text.strip())}")
+    digits = cleaned.lstrip("0") if cleaned.isdigit() else ""
+    if len(digits) > MAX_BITS * math.log10(2) + 1:    # surely too many bits: not converted
+        raise ValueError(f"{name} has {len(digits):,} digits; this widget takes at most {max_bits:,} "
+                         "bits (bh.add itself takes any size)")
     try:
         if not (cleaned.isdigit() or cleaned[:2].lower() in ("0b", "0x", "0o")):
             raise ValueError
-        value = int(cleaned, 10 if cleaned.isdigit() else 0)      # base 0 reads 0b, 0x, 0o
+        with _any_length_ints():
+            value = int(cleaned, 10 if cleaned.isdigit() else 0)      # base 0 reads 0b, 0x, 0o
     except ValueError:
         raise ValueError(f"{name} must be a non-negative integer such as 45, 1_000 or 0b1011, "
-                         f"got {text.strip()!r}") from None
+                         f"got {shown(text.strip())}") from None
     if value.bit_length() > max_bits:
-        raise ValueError(f"{name} has {value.bit_length()} bits; this widget takes at most "
-                         f"{max_bits} (bh.add itself takes any size)")
+        raise ValueError(f"{name} has {value.bit_length():,} bits; this widget takes at most "
+                         f"{max_bits:,} (bh.add itself takes any size)")
     return value
 
 
@@ -110,6 +138,8 @@ def adder_report(params, a, b):
     step (LSB first) and rows (``<tr data-row=...>``) t, a, b, o (2 decimals), net, true; wrong
     bits of the network are marked in the net row."""
     r = read_sum(params, a, b)
+    with _any_length_ints():
+        a_text, b_text, net_text, true_text = (f"{n:,}" for n in (r.a, r.b, r.network, r.true))
     verdict = ("&#10004; right" if r.network == r.true
                else f"&#10008; wrong in {len(r.wrong_steps)} of {r.steps} bits")
     net_styles = [_WRONG if t in r.wrong_steps else "" for t in range(r.steps)]
@@ -123,8 +153,8 @@ def adder_report(params, a, b):
     ])
     return (
         f'<div class="binrnn-adder">{_STYLE}'
-        f'<p><b>network:</b> {r.a:,} + {r.b:,} = <b data-value="network">{r.network:,}</b>'
-        f' &nbsp;|&nbsp; <b>Python:</b> <span data-value="true">{r.true:,}</span>'
+        f'<p><b>network:</b> {a_text} + {b_text} = <b data-value="network">{net_text}</b>'
+        f' &nbsp;|&nbsp; <b>Python:</b> <span data-value="true">{true_text}</span>'
         f' &nbsp;|&nbsp; {verdict}</p>'
         f'<p>What the network read and wrote, in its order: least significant bit first, '
         f'{r.steps} time steps (bits of the larger number + 1 for the last carry).</p>'
@@ -138,10 +168,15 @@ def adder_widget(params, a=45, b=78, max_bits=WIDGET_MAX_BITS):
     Text, not IntText: the browser holds an IntText as a float64, exact only below 2**53.
     """
     check_params(params)
+    max_bits = check_int(max_bits, "max_bits", minimum=1, maximum=MAX_BITS)
     a, b = check_int(a, "a", minimum=0), check_int(b, "b", minimum=0)
-    boxes = [widgets.Text(value=str(v), description=name, placeholder="a non-negative integer",
-                          layout=widgets.Layout(width="28em"))
-             for name, v in (("a", a), ("b", b))]
+    for name, v in (("a", a), ("b", b)):
+        if v.bit_length() > max_bits:
+            raise ValueError(f"{name} has {v.bit_length():,} bits, more than max_bits={max_bits:,}")
+    with _any_length_ints():
+        boxes = [widgets.Text(value=str(v), description=name, placeholder="a non-negative integer",
+                              layout=widgets.Layout(width="28em"))
+                 for name, v in (("a", a), ("b", b))]
     out = widgets.HTML()
     out.add_class("binrnn-text")
 

@@ -1,5 +1,6 @@
 """Notebook 04: the post's log, an update recorder, scores, figures, the frame (T bits, S steps, K snapshots)."""
 import json
+import os
 import pathlib
 import re
 from collections import namedtuple
@@ -10,9 +11,10 @@ from matplotlib.figure import Figure
 from matplotlib.patches import Rectangle
 from matplotlib.ticker import FuncFormatter, NullLocator
 
-from .encoding import addition_batch, check_int, from_bits, one_sum
+from .encoding import addition_batch, check_float, check_int, from_bits, one_sum, shown
 from .evaluation import tree_outputs, tree_pairs
 from .model import Params, check_params, forward, sigmoid
+from .storage import shown_path
 from .style import COLORS, SEQUENTIAL
 from .widgets import bake_background, freeze_layout
 
@@ -130,6 +132,7 @@ def evaluate_snapshots(snapshots):
 def first_step_reaching(steps, accuracy, level=1.0):
     """(first, stays): the first step with accuracy >= level, and the step from which it stays
     there to the end; None where there is none."""
+    level = check_float(level, "level", 0, 1, include_low=True, include_high=True)
     s, ok = np.asarray(steps), np.asarray(accuracy) >= level
     if s.shape != ok.shape or s.ndim != 1:
         raise ValueError(f"steps and accuracy must be 1-D of the same length, got {s.shape} and {ok.shape}")
@@ -138,22 +141,50 @@ def first_step_reaching(steps, accuracy, level=1.0):
     return first, int(s[after_last_miss]) if after_last_miss < ok.size else None
 
 
-def read_results(path, fields):
-    """A benchmark's JSON results as a dict, refused with a ValueError naming the first of ``fields``
-    ("key.key", where a list on the way stands for each of its items) that the file lacks."""
-    rerun = f"re-run benchmarks/{pathlib.Path(path).stem}.py"
-    with open(path, encoding="utf-8") as f:
-        try:
-            results = json.load(f)
-        except json.JSONDecodeError as err:
-            raise ValueError(f"{path}: not valid JSON ({err}); {rerun}") from None
+#: the results files in benchmarks/results/ that the notebooks read, and the script that writes each
+RESULT_SCRIPTS = {"train_speed.json": "benchmarks/train_speed.py",
+                  "where_it_breaks.json": "benchmarks/where_it_breaks.py",
+                  "long_sums.json": "benchmarks/long_sums.py"}
+
+
+def check_fields(results, fields, name):
+    """Raise a ValueError naming the first of ``fields`` ("key.key", where a list on the way stands
+    for each of its items) that the dict ``results`` lacks; ``name`` says where it came from."""
+    if not isinstance(results, dict):
+        raise TypeError(f"{name} must be a dict of benchmark results, got {type(results).__name__}")
     for field in fields:
         values = [results]
         for key in field.split("."):
             values = [v for d in values for v in (d if isinstance(d, list) else [d])]
             if not values or not all(isinstance(d, dict) and key in d for d in values):
-                raise ValueError(f"{path}: no {key!r} for {field}; {rerun}")
+                raise ValueError(f"{name}: no {key!r} for {field}")
             values = [d[key] for d in values]
+
+
+def read_results(path, fields):
+    """A benchmark's JSON results as a dict, refused with a ValueError naming the first of ``fields``
+    that the file lacks (see ``check_fields``), and the script to re-run when it is one of
+    benchmarks/results/ (RESULT_SCRIPTS)."""
+    if not isinstance(path, (str, os.PathLike)):
+        raise TypeError(f"path must be a file name (str or pathlib.Path), got {type(path).__name__}")
+    name, where = pathlib.Path(path).name, shown_path(path)
+    hint = (f"re-run {RESULT_SCRIPTS[name]}" if name in RESULT_SCRIPTS else
+            f"not a benchmark results file ({', '.join(RESULT_SCRIPTS)})")
+    try:
+        with open(path, encoding="utf-8") as f:
+            results = json.load(f)
+    except FileNotFoundError:
+        raise ValueError(f"path: there is no file {where}") from None
+    except IsADirectoryError:
+        raise ValueError(f"path: {where} is a folder, not a results file") from None
+    except OSError as err:
+        raise ValueError(f"path: cannot read {where}: {err.strerror}") from None
+    except (UnicodeDecodeError, json.JSONDecodeError) as err:
+        raise ValueError(f"{where}: not valid JSON ({err}); {hint}") from None
+    try:
+        check_fields(results, fields, where)
+    except (TypeError, ValueError) as err:
+        raise ValueError(f"{err}; {hint}") from None
     return results
 
 
@@ -225,9 +256,17 @@ def plot_post_training(errors, window, log, snap_steps, scores):
 
 def plot_bit_accuracy(bit_accuracies):
     """Grouped bars: the accuracy per bit of each network in {label: (T,) LSB first}."""
+    if not isinstance(bit_accuracies, dict):
+        raise TypeError("bit_accuracies must be a dict {label: accuracy per bit (T,)}, got "
+                        f"{shown(bit_accuracies)}")
+    if not bit_accuracies:
+        raise ValueError("bit_accuracies must hold at least one network, got {}")
     arrays = {k: np.asarray(v, dtype=np.float64) for k, v in bit_accuracies.items()}
     if len(shapes := {v.shape for v in arrays.values()}) != 1 or len(next(iter(shapes))) != 1:
         raise ValueError(f"every per-bit accuracy must be a 1-D array of the same length, got {shapes}")
+    for label, acc in arrays.items():
+        if not np.all((acc >= 0) & (acc <= 1)):
+            raise ValueError(f"bit_accuracies[{label!r}] must hold fractions in [0, 1], got {shown(acc.tolist())}")
     (T,), n = shapes.pop(), len(arrays)
     colors = [COLORS[c] for c in ("sky", "orange", "blue", "green", "purple", "vermillion")]
     fig, ax = plt.subplots(figsize=(9, 3.6), gridspec_kw=dict(left=0.08, right=0.98, top=0.91, bottom=0.27))

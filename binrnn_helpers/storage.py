@@ -1,13 +1,15 @@
 """Save and load weights as .npz -- plain float64 arrays, never pickle.
 
 A weights file is a zip holding exactly U.npy, W.npy and V.npy.  ``save_params`` writes a
-temporary file beside the target and renames it into place, so a save that fails (disk full,
-Ctrl-C) leaves an old file of that name as it was.  ``load_params`` reads each array's header
-first and judges the declared shapes and dtypes by ``Params``' own checks before it reads any
-data (so at most H = MAX_HIDDEN_SIZE), and it never reads more than those headers declare.
+temporary file beside the target (through a symlink: the file it points to) and renames it into
+place, so a save that fails (disk full, Ctrl-C) leaves an old file of that name as it was.
+``load_params`` reads each array's header first and judges the declared shapes and dtypes by
+``Params``' own checks before it reads any data (so at most H = MAX_HIDDEN_SIZE), and it never
+reads more than those headers declare.
 What ``Params`` refuses, neither function writes nor reads.
 """
 import contextlib
+import errno
 import math
 import os
 import secrets
@@ -24,7 +26,7 @@ NAMES = ("U", "W", "V")
 UNREADABLE = (OSError, EOFError, zipfile.BadZipFile, zlib.error)
 
 
-def _shown(path):
+def shown_path(path):
     """``path`` for a one-line message: quoted, or abbreviated when long."""
     text = os.fspath(path)
     return repr(text) if len(text) <= 100 else f"a {len(text):,}-character path ending {text[-40:]!r}"
@@ -39,24 +41,33 @@ def _brief(err):
 def weights_path(path):
     """The one suffix rule for weights files: ``weights`` -> ``weights.npz``; ``w.npz`` stays.
 
-    Any other suffix is refused, and so are "" and a name that is a folder or a device (such as
-    /dev/full).  Returns a pathlib.Path; save_params, load_params and the command line use it.
+    Any other suffix is refused, and so are "", a name that is only the suffix (".npz"), a folder
+    or a device (such as /dev/full), a symlink loop and a name the file system refuses (too long).
+    Returns a pathlib.Path; save_params, load_params and the command line use it.
     """
     if not isinstance(path, (str, os.PathLike)) or not isinstance(os.fspath(path), str):
         raise TypeError(f"path must be a str or os.PathLike, got {type(path).__name__}")
     text = os.fspath(path)
-    if not text or "\0" in text:
-        raise ValueError(f"path must name a weights file such as weights.npz, got {_shown(text)}")
+    if not text or "\0" in text or os.path.basename(text) == ".npz":
+        raise ValueError(f"path must name a weights file such as weights.npz, got {shown_path(text)}")
     result = Path(text)
     if not result.suffix and result.name not in ("", ".", "..") and not text.endswith(("/", os.sep)):
         result = result.with_name(result.name + ".npz")
     for name in (text, result):
         if os.path.exists(name) and not os.path.isfile(name):
-            raise ValueError(f"path {_shown(name)} is a folder or a device, not a weights file; "
+            raise ValueError(f"path {shown_path(name)} is a folder or a device, not a weights file; "
                              "give a file name such as weights.npz")
     if result.suffix != ".npz":
         raise ValueError(f"path must end in .npz (a name without a suffix gets .npz added), "
-                         f"got {_shown(text)}")
+                         f"got {shown_path(text)}")
+    try:  # a symlink loop or a name too long, which os.path.exists calls missing
+        os.stat(result)
+    except (FileNotFoundError, NotADirectoryError):
+        pass  # nothing there (yet): save creates it, load says so
+    except OSError as err:
+        why = "is a symlink loop" if err.errno == errno.ELOOP else f"cannot be used ({err.strerror})"
+        raise ValueError(f"path {shown_path(result)} {why}; give a file name such as weights.npz") \
+            from None
     return result
 
 
@@ -73,20 +84,23 @@ def save_params(path, params):
     except (TypeError, ValueError) as err:
         raise type(err)(f"params cannot be saved: {err}") from None
     if path.exists() and not path.stat().st_mode & 0o222:  # chmod a-w: kept, even from root
-        raise ValueError(f"path {_shown(path)} is read-only; it was not overwritten")
-    # the temporary file sits beside the target, so os.replace is a rename within one file system
-    temporary = path.with_name(f".{path.name}.{secrets.token_hex(4)}.tmp")
+        raise ValueError(f"path {shown_path(path)} is read-only; it was not overwritten")
+    # a symlink is kept and the file it points to replaced; the temporary file sits beside that
+    # file (os.replace is then a rename within one file system), its name short, so that any name
+    # the file system takes can be saved to
+    target = Path(os.path.realpath(path))
+    temporary = target.with_name(f".w-{secrets.token_hex(4)}.tmp")
     try:
         with open(temporary, "xb") as f:
             np.savez(f, U=params.U, W=params.W, V=params.V)
             f.flush()
             os.fsync(f.fileno())
-        os.replace(temporary, path)
+        os.replace(temporary, target)
     except BaseException as err:
         with contextlib.suppress(OSError):
             os.remove(temporary)
         if isinstance(err, OSError):
-            raise ValueError(f"cannot save weights to {_shown(path)}: {err.strerror or _brief(err)}; "
+            raise ValueError(f"cannot save weights to {shown_path(path)}: {err.strerror or _brief(err)}; "
                              "nothing was written") from None
         raise
     return path
@@ -102,7 +116,7 @@ def load_params(path):
     """
     path = weights_path(path)
     if not path.is_file():
-        raise ValueError(f"path {_shown(path)}: no such weights file")
+        raise ValueError(f"path {shown_path(path)}: no such weights file")
     try:
         with open(path, "rb") as f:
             magic = f.read(6)
@@ -118,9 +132,9 @@ def load_params(path):
                 arrays = _read_arrays(zf)
         return Params(**arrays)
     except (ValueError, TypeError) as err:
-        raise ValueError(f"path {_shown(path)}: {err}") from None
+        raise ValueError(f"path {shown_path(path)}: {err}") from None
     except UNREADABLE as err:
-        raise ValueError(f"path {_shown(path)}: not a readable .npz weights file ({_brief(err)})") from None
+        raise ValueError(f"path {shown_path(path)}: not a readable .npz weights file ({_brief(err)})") from None
 
 
 def _read_arrays(zf):

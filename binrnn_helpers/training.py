@@ -7,6 +7,8 @@ import numpy as np
 from .encoding import addition_batch, all_pairs, check_float, check_int, from_bits
 from .model import backward, forward, init_params
 
+MAX_STEPS = 1_000_000       #: steps at most: a few minutes; the post runs 10,000
+
 
 @dataclass
 class LogEntry:
@@ -45,10 +47,10 @@ def train_like_the_post(steps=10000, seed=0, alpha=0.1, hidden_size=16, log_ever
     on_step: optional ``on_step(step, params)``, called after each update (step counts from 0);
     if it returns True, training stops there.
 
-    Returns (params, log): the trained Params and a list of LogEntry, one every ``log_every``
-    steps (step 0, log_every, ...).
+    1 <= steps <= ``MAX_STEPS``.  Returns (params, log): the trained Params and a list of LogEntry,
+    one every ``log_every`` steps (step 0, log_every, ...).
     """
-    steps = check_int(steps, "steps", minimum=1)
+    steps = check_int(steps, "steps", minimum=1, maximum=MAX_STEPS)
     seed = check_int(seed, "seed", minimum=0, maximum=2**32 - 1)
     log_every = check_int(log_every, "log_every", minimum=1)
     width = check_int(width, "width", minimum=1, maximum=12)

@@ -150,7 +150,7 @@ def test_ctrl_c_during_train_leaves_the_old_weights_file_as_it_was(capsys, monke
         calls.append(kw)
         raise KeyboardInterrupt
     monkeypatch.setattr(cli, "train_fast", interrupted)
-    status, out, err = run_here(capsys, "train", "--hidden", "600", "--out", str(weights))
+    status, out, err = run_here(capsys, "train", "--hidden", "600", "--out", str(weights), "--force")
     assert calls and status == 130 and out == ""
     assert one_error_line(err) == "error: interrupted; nothing was saved"
     assert weights.read_bytes() == before
@@ -284,3 +284,111 @@ def test_a_huge_option_value_is_shown_by_its_length(capsys):
     status, out, err = run_here(capsys, "reproduce", "--steps", "9" * 4301)
     assert status == 2
     assert one_error_line(err).endswith("argument --steps: must be <= 1,000,000, got a 4,301-digit number")
+
+
+# --- the prober's second list: an existing --out, stdout that cannot be written, file names
+
+def test_out_refuses_an_existing_file_before_training_unless_force(capsys, monkeypatch, weights):
+    before = weights.read_bytes()
+    monkeypatch.chdir(weights.parent)
+    with monkeypatch.context() as patch:
+        patch.setattr(cli, "train_fast", lambda **kw: pytest.fail("train_fast was called"))
+        status, out, err = run_here(capsys, "train", "--out", "w")
+    assert status == 2 and out == ""
+    assert one_error_line(err) == ("error: python -m binrnn_helpers train: argument --out: "
+                                   "'w.npz' exists; add --force to replace it, or choose another name")
+    assert weights.read_bytes() == before
+    status, out, err = run_here(capsys, "train", "--seed", "1", "--out", "w", "--force")
+    assert status == 0 and err == "" and out.endswith("weights saved to w.npz\n")
+    assert weights.read_bytes() != before and bh.exhaustive_accuracy(bh.load_params(weights)) == 1.0
+    assert os.listdir(weights.parent) == ["w.npz"]                  # replaced in place, nothing beside
+
+
+def run_to(stdout, *args, close_stdout=False):
+    """The command line with its stdout sent to ``stdout`` (a file, or subprocess.PIPE) or closed."""
+    return subprocess.run([sys.executable, "-m", "binrnn_helpers", *args], stdout=stdout,
+                          stderr=subprocess.PIPE, text=True, timeout=120,
+                          preexec_fn=(lambda: os.close(1)) if close_stdout else None)
+
+
+@pytest.mark.skipif(sys.platform == "win32", reason="POSIX file descriptors and /dev/full")
+@pytest.mark.parametrize("args", [["reproduce", "--steps", "5"], ["add", "3", "4"], ["train"]])
+def test_closed_or_full_stdout_is_one_line_and_exit_1(args):
+    r = run_to(None, *args, close_stdout=True)                         # as `... >&-`
+    assert (r.returncode, r.stderr) == (1, "error: could not write the output: stdout is closed\n")
+    with open("/dev/full", "w") as full:                               # as `... > /dev/full`
+        r = run_to(full, *args)
+    assert (r.returncode, r.stderr) == (1, "error: could not write the output: No space left on device\n")
+
+
+@pytest.mark.skipif(sys.platform == "win32", reason="SIGPIPE and EPIPE are POSIX")
+def test_a_reader_that_stops_reading_ends_the_run_quietly():
+    """As `reproduce | head -1` when head has gone before the log is written: exit 141, no words."""
+    run = subprocess.Popen([sys.executable, "-m", "binrnn_helpers", "reproduce", "--steps", "2000"],
+                           stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
+    run.stdout.close()                                                 # long before the log is ready
+    assert run.wait(timeout=120) == 141 and run.stderr.read() == ""
+    run.stderr.close()
+
+
+def test_an_over_long_file_name_is_one_short_line(capsys, monkeypatch, tmp_path):
+    monkeypatch.chdir(tmp_path)
+    monkeypatch.setattr(cli, "train_fast", lambda **kw: pytest.fail("train_fast was called"))
+    status, out, err = run_here(capsys, "train", "--out", "a" * 300 + ".npz")
+    assert status == 2 and out == ""
+    assert one_error_line(err) == (
+        "error: python -m binrnn_helpers train: argument --out: path a 304-character path ending "
+        f"'{'a' * 36}.npz' cannot be used (File name too long); give a file name such as weights.npz")
+    status, out, err = run_here(capsys, "train", "--out", "a/" * 3000 + "w.npz")
+    assert status == 2 and "argument --out: path a 6,005-character path ending " in one_error_line(err)
+    assert len(err) < 250 and os.listdir(tmp_path) == []
+
+
+@pytest.mark.skipif(not hasattr(os, "pathconf"), reason="asks the file system its longest name")
+def test_a_file_name_as_long_as_the_file_system_allows_is_saved_and_read(capsys, monkeypatch, tmp_path):
+    monkeypatch.chdir(tmp_path)
+    name = "a" * (os.pathconf(tmp_path, "PC_NAME_MAX") - 4) + ".npz"    # 255 characters on most
+    status, out, err = run_here(capsys, "train", "--out", name)
+    assert status == 0 and err == "" and os.listdir(tmp_path) == [name]
+    assert run_here(capsys, "add", "45", "78", "--weights", name) == (0, "123\n", "")
+
+
+@pytest.fixture
+def files(tmp_path, monkeypatch, weights):
+    """A folder holding w.npz (weights), good.npz (a file, not a folder) and loop.npz (a symlink to
+    itself), as the current folder; train_fast must not be called."""
+    monkeypatch.chdir(tmp_path)
+    (tmp_path / "good.npz").write_bytes(b"")
+    os.symlink("loop.npz", "loop.npz")
+    monkeypatch.setattr(cli, "train_fast", lambda **kw: pytest.fail("train_fast was called"))
+    return sorted(os.listdir(tmp_path))
+
+
+@pytest.mark.parametrize("args, message", [
+    (["train", "--out", "good.npz/x.npz"], "argument --out: 'good.npz' is not a folder"),
+    (["train", "--out", "good.npz/sub/x"], "argument --out: 'good.npz' is not a folder"),
+    (["train", "--out", "no/sub/x"], "argument --out: folder 'no/sub' does not exist"),
+    (["add", "1", "2", "--weights", "loop.npz"],
+     "argument --weights: path 'loop.npz' is a symlink loop; give a file name such as weights.npz"),
+    (["train", "--out", "loop"],
+     "argument --out: path 'loop.npz' is a symlink loop; give a file name such as weights.npz"),
+    (["train", "--out", ".npz"],
+     "argument --out: path must name a weights file such as weights.npz, got '.npz'"),
+    (["train", "--out", "-"], "argument --out: '-' (stdin or stdout) is not supported for weights; "
+                              "give a file name such as weights.npz"),
+    (["add", "1", "2", "--weights", "-"], "argument --weights: '-' (stdin or stdout) is not "
+                                           "supported for weights; give a file name such as weights.npz"),
+    (["add", "1", "2", "--weights", "w", "--weights", "missing"],       # the last one counts
+     "argument --weights: path 'missing.npz': no such weights file"),
+    (["add", "1", "2", "--weights", "w", "--weights", "good.npz"],
+     "argument --weights: path 'good.npz': not a readable .npz weights file (it is not a zip archive)"),
+])
+def test_file_arguments_are_named_in_every_error(capsys, files, args, message):
+    status, out, err = run_here(capsys, *args)
+    assert status == 2 and out == ""
+    assert one_error_line(err) == f"error: python -m binrnn_helpers {args[0]}: {message}"
+    assert sorted(os.listdir()) == files
+
+
+def test_a_repeated_weights_option_uses_the_last_one(capsys, files):
+    assert run_here(capsys, "add", "1", "2", "--weights", "loop.npz", "--weights", "w") == (0, "3\n", "")

@@ -160,3 +160,33 @@ def test_check_float(value, exc, message):
     with pytest.raises(exc) as info:
         bh.encoding.check_float(value, "x", 0, 1, include_high=True)
     assert str(info.value) == message
+
+
+def test_from_bits_reads_a_million_bits_and_object_arrays():
+    """Bad-input probe: a million bits took over 20 s (quadratic); an object array of 0 and 1 was
+    refused as if it held something else; nested lists of different lengths got numpy's message."""
+    assert bh.from_bits(np.ones(10**6, int)) == 2**10**6 - 1
+    assert bh.from_bits(np.array([1, 0], dtype=object)) == 2
+    assert bh.from_bits([True, 0, 1.0]) == 5
+    with pytest.raises(ValueError, match=r"^bits must hold only 0 and 1, got \[1, 2\]$"):
+        bh.from_bits(np.array([1, 2], dtype=object))
+    with pytest.raises(ValueError) as info:
+        bh.from_bits([[1], [0, 1]])
+    assert str(info.value) == ("bits must be a non-empty 1-D sequence of 0s and 1s, "
+                               "got nested sequences of different lengths")
+
+
+def test_to_bits_width_is_bounded_and_long_numbers_round_trip():
+    """Bad-input probe: to_bits(5, width=10**9) tried to build a 1 GB list."""
+    with pytest.raises(ValueError) as info:
+        bh.to_bits(5, width=10**9)
+    assert str(info.value) == "width must be <= 100000 (allowed: 1 to 100000), got 1000000000"
+    n = 3**63_000                                       # 99,852 bits
+    assert bh.from_bits(bh.to_bits(n, bh.encoding.MAX_BITS)) == n
+
+
+def test_an_empty_batch_is_an_empty_batch():
+    """Bad-input probe: addition_batch([], []) said "a must hold integers, got dtype float64"."""
+    inputs, targets = bh.addition_batch([], [], 8)
+    assert inputs.shape == (8, 0, 2) and targets.shape == (8, 0)
+    assert bh.carries([], []).shape == (8, 0)

@@ -81,3 +81,37 @@ def test_tree_forward_gives_every_pairs_forward_pass(bit_order):
     _, output32 = bh.tree_forward(params, 8, bit_order, np.float32)
     assert output32[-1].dtype == np.float32
     np.testing.assert_allclose(output32[-1][pair % len(output32[-1])], trace.output[-1], atol=1e-5)
+
+
+@pytest.mark.parametrize("call, message", [
+    (lambda p: bh.random_pairs(10**12, 62, 0), "n must be <= 10000000 (allowed: 1 to 10000000), got 1000000000000"),
+    (lambda p: bh.long_sums(10**12, 62, 0), "n must be <= 15873 (allowed: 1 to 15873), got 1000000000000"),
+    (lambda p: bh.long_sum_accuracy(p, n=10**12), "n must be <= 15873 (allowed: 1 to 15873), got 1000000000000"),
+    (lambda p: bh.long_sums(1, 10**6, 0), "bits must be <= 100000 (allowed: 1 to 100000), got 1000000"),
+])
+def test_sizes_are_bounded(call, message):
+    """Bad-input probe: n = 10**12 ended in a raw MemoryError.  (bits + 1) * n <= 10**6 in long_sums."""
+    with pytest.raises(ValueError) as info:
+        call(bh.init_params(4))
+    assert str(info.value) == message
+    assert bh.long_sums(15873, 62, 0)[0].shape == (63, 15873, 2)        # the largest allowed
+    assert bh.evaluation.MAX_LONG_SUM_STEPS == 10**6
+
+
+@pytest.mark.parametrize("dtype, shown", [(np.int64, "int64"), (object, "object"), (np.float16, "float16"),
+                                          ("no such type", "'no such type'")])
+def test_tree_forward_takes_float32_or_float64_only(dtype, shown):
+    """Bad-input probe: dtype=np.int64 or object raised numpy's UFuncTypeError."""
+    p = bh.init_params(4)
+    for route in (bh.tree_forward, bh.tree_outputs):
+        with pytest.raises(TypeError) as info:
+            route(p, 3, dtype=dtype)
+        assert str(info.value) == f"dtype must be np.float32 or np.float64, got {shown}"
+    assert bh.tree_outputs(p, 3, dtype="float32").dtype == np.float32     # numpy's names count
+
+
+def test_bit_accuracy_holds_every_pair_so_its_width_is_bounded():
+    """Its forward pass on every pair at once would need 7 GB at width 12."""
+    with pytest.raises(ValueError) as info:
+        bh.bit_accuracy(bh.init_params(4), 11)
+    assert str(info.value) == "width must be <= 10 (allowed: 1 to 10), got 11"

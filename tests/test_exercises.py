@@ -206,3 +206,47 @@ def test_the_stubs_hint_is_shown_and_strings_do_not_pass_for_numbers(capsys):
                          "  Hint: which operation brings bit t to the ones place?"]
     assert "    got      '0' (a str)" in lines and "    expected 0 (an int)" in lines
     assert "  got a generator: return a list (or an array) of the values" in lines
+
+
+def test_compare_prints_one_line_whatever_it_is_given(capsys):
+    """Bad-input probe: None, strings, dicts, ragged lists and huge ints raised numpy's errors;
+    complex numbers lost their imaginary part; NaN against NaN was DIFFERENT."""
+    def forgot_to_return():
+        pass
+    bh.compare("none", forgot_to_return(), [1.0])
+    bh.compare("ref", [1.0], None)
+    bh.compare("str", "abc", "abc")
+    bh.compare("dict", {"a": 1}, {"a": 1})
+    bh.compare("ragged", [[1], [1, 2]], [[1], [1, 2]])
+    bh.compare("huge", [2**100], [2**100 + 1])
+    bh.compare("huge same", [2**100, 3], [2**100, 3])
+    bh.compare("huge far", [10**400], [0])
+    bh.compare("complex", [1 + 1j], [1 + 2j])
+    bh.compare("nan", [np.nan, 1.0], [np.nan, 1.0])
+    bh.compare("nan close", [np.nan, 1.0], [np.nan, 1.0 + 1e-13])
+    bh.compare("nan one", [np.nan], [1.0])
+    assert capsys.readouterr().out.splitlines() == [
+        "none: ours is None, not an array",
+        "ref: reference is None, not an array",
+        "str: cannot compare (could not turn ours into numbers)",
+        "dict: cannot compare (could not turn ours into numbers)",
+        "ragged: cannot compare (could not turn ours into numbers)",
+        "huge: close, max difference 1.0e+00",        # np.allclose's rule: 1 <= 1e-7 * 2**100
+        "huge same: exact",
+        "huge far: DIFFERENT, max difference a 401-digit number",
+        "complex: DIFFERENT, max difference 1.0e+00",
+        "nan: exact",
+        "nan close: close, max difference < 1e-9",
+        "nan one: DIFFERENT, NaN in one where the other has a number"]
+
+
+@pytest.mark.parametrize("tolerances, exc, message", [
+    ({"rtol": "big"}, TypeError, "rtol must be a number in [0, inf), got 'big' (str)"),
+    ({"atol": None}, TypeError, "atol must be a number in [0, inf), got None (NoneType)"),
+    ({"atol": -1}, ValueError, "atol must be a number in [0, inf), got -1"),
+    ({"rtol": float("nan")}, ValueError, "rtol must be a number in [0, inf), got nan"),
+])
+def test_compare_checks_its_tolerances(tolerances, exc, message):
+    with pytest.raises(exc) as info:
+        bh.compare("x", [1.0], [1.0], **tolerances)
+    assert str(info.value) == message

@@ -243,3 +243,14 @@ def test_numpy_floats_are_learning_rates_and_an_overflow_names_it():
         bh.train_fast(seed=0, learning_rate=1.7e308, max_steps=5)
     assert str(info.value) == ("learning_rate=1.7e+308 is too large: the weights overflowed "
                                "to inf or NaN at update 1")
+
+
+@pytest.mark.parametrize("argument, value, message", [
+    ("batch_size", 10**9, "batch_size must be <= 100000 (allowed: 1 to 100000), got 1000000000"),
+    ("max_steps", 10**12, "max_steps must be <= 1000000 (allowed: 1 to 1000000), got 1000000000000"),
+])
+def test_batch_size_and_max_steps_are_bounded(argument, value, message):
+    """Bad-input probe: batch_size=10**9 ended in a MemoryError, max_steps=10**12 ran for ever."""
+    with pytest.raises(ValueError) as info:
+        bh.train_fast(**{argument: value})
+    assert str(info.value) == message

@@ -229,14 +229,15 @@ def test_hidden_size_and_seed_are_bounded_in_one_line():
 
 
 @pytest.mark.parametrize("eps, exc, message", [
-    (0, ValueError, "eps must be a number in (0, 0.1], got 0"),
-    (-1e-5, ValueError, "eps must be a number in (0, 0.1], got -1e-05"),
-    (0.5, ValueError, "eps must be a number in (0, 0.1], got 0.5"),
-    (float("nan"), ValueError, "eps must be a number in (0, 0.1], got nan"),
-    ("1e-5", TypeError, "eps must be a number in (0, 0.1], got '1e-5' (str)"),
+    (0, ValueError, "eps must be a number in [1e-10, 0.1], got 0"),
+    (1e-300, ValueError, "eps must be a number in [1e-10, 0.1], got 1e-300"),
+    (-1e-5, ValueError, "eps must be a number in [1e-10, 0.1], got -1e-05"),
+    (0.5, ValueError, "eps must be a number in [1e-10, 0.1], got 0.5"),
+    (float("nan"), ValueError, "eps must be a number in [1e-10, 0.1], got nan"),
+    ("1e-5", TypeError, "eps must be a number in [1e-10, 0.1], got '1e-5' (str)"),
 ])
 def test_gradient_check_eps_is_checked(eps, exc, message):
-    """Issue 15, case 9: eps = 0 divided by zero."""
+    """Issue 15, case 9: eps = 0 divided by zero; eps = 1e-300 returned 1.0 (a wrong 'all fine')."""
     p = bh.init_params(3, seed=1)
     x, y = bh.addition_batch([3], [5], 4)
     for check in (bh.gradient_check, bh.gradient_check_table, bh.numerical_gradient):
@@ -244,6 +245,7 @@ def test_gradient_check_eps_is_checked(eps, exc, message):
             check(p, x, y, eps=eps)
         assert str(info.value) == message
     assert bh.gradient_check(p, x, y, eps=np.float32(1e-4)) < 1e-7    # numpy floats count
+    bh.numerical_gradient(p, x, y, eps=1e-10)                            # the smallest allowed
 
 
 def test_a_trace_from_another_network_is_named_on_every_route():
@@ -265,3 +267,92 @@ def test_a_trace_from_another_network_is_named_on_every_route():
         bh.backward(p8, broken, y)
     assert str(info.value) == ("trace must be the Trace forward returned: inputs (T, N, 2), hidden "
                                "(T+1, N, H), output (T, N); got (8, 2, 2), (8, 2, 8), (8, 2)")
+
+
+def _net_and_sums():
+    p = bh.init_params(3, seed=1)
+    x, y = bh.addition_batch([3, 5], [9, 2], 8)
+    return p, x, y, bh.forward(p, x)
+
+
+@pytest.mark.parametrize("targets, cross_entropy, message", [
+    (np.nan, False, "targets must hold finite numbers, got NaN or inf"),
+    (np.inf, True, "targets must hold finite numbers, got NaN or inf"),
+    (2, False, "targets must hold values in [0, 1], got 2.0"),
+    (-0.5, False, "targets must hold values in [0, 1], got -0.5"),
+    (0.5, True, "targets must hold only 0 and 1 for the cross-entropy, got 0.5"),
+])
+def test_targets_are_checked_not_blamed_on_the_weights(targets, cross_entropy, message):
+    """Bad-input probe: NaN targets in backward used to end in "Params.W must hold finite numbers"."""
+    p, x, _, trace = _net_and_sums()
+    y = np.full((8, 2), targets)
+    for route in (lambda: bh.backward(p, trace, y, cross_entropy),
+                  lambda: bh.backward_steps(p, trace, y, cross_entropy),
+                  lambda: bh.gradient_check(p, x, y, cross_entropy=cross_entropy),
+                  lambda: bh.numerical_gradient(p, x, y, cross_entropy=cross_entropy)):
+        with pytest.raises(ValueError) as info:
+            route()
+        assert str(info.value) == message
+    assert np.isfinite(bh.backward(p, trace, np.full((8, 2), 0.5)).W).all()   # [0, 1] for the post's loss
+
+
+@pytest.mark.parametrize("flag", ["no", 1, None, 0.0])
+def test_cross_entropy_must_be_a_bool(flag):
+    """Bad-input probe: cross_entropy="no" was truthy and picked the cross-entropy."""
+    p, x, y, trace = _net_and_sums()
+    routes = [lambda: bh.backward(p, trace, y, flag), lambda: bh.backward_steps(p, trace, y, flag),
+              lambda: bh.gradient_check(p, x, y, cross_entropy=flag),
+              lambda: bh.gradient_check_table(p, x, y, cross_entropy=flag),
+              lambda: bh.numerical_gradient(p, x, y, cross_entropy=flag)]
+    for route in routes:
+        with pytest.raises(TypeError) as info:
+            route()
+        assert str(info.value) == f"cross_entropy must be True or False, got {flag!r} ({type(flag).__name__})"
+    assert bh.gradient_check(p, x, y, cross_entropy=np.bool_(True)) < 1e-7
+
+
+@pytest.mark.parametrize("output, targets, exc, message", [
+    (None, None, TypeError, "output must be numeric (real numbers), got None"),
+    (["a"], [1], TypeError, "output must be numeric (real numbers), got ['a']"),
+    ([1 + 1j], [1], TypeError, "output must be numeric (real numbers), got [(1+1j)]"),
+    ([0.5], np.array(["1"]), TypeError, "targets must be numeric (real numbers), got dtype <U1"),
+    ([[0.5], [0.5, 0.5]], [1], ValueError,
+     "output must be an array of numbers, got nested sequences of different lengths"),
+    ([np.nan], [1], ValueError, "output must hold finite numbers, got NaN or inf"),
+    ([0.5], [np.inf], ValueError, "targets must hold finite numbers, got NaN or inf"),
+    ([0.5, 0.5], [1], ValueError, "output and targets must have the same shape, got (2,) and (1,)"),
+])
+def test_losses_check_output_and_targets(output, targets, exc, message):
+    """Bad-input probe: loss(None, None) was nan; strings and complex numbers raised numpy's errors."""
+    for f in (bh.loss, bh.cross_entropy_loss):
+        with pytest.raises(exc) as info:
+            f(output, targets)
+        assert str(info.value) == message
+
+
+def test_cross_entropy_loss_takes_probabilities_and_bits_only():
+    """Bad-input probe: cross_entropy_loss([1.5], [1]) was negative; targets 0.5 or 2 were taken."""
+    with pytest.raises(ValueError, match=r"^output must hold values in \[0, 1\], got 1.5$"):
+        bh.cross_entropy_loss([1.5], [1])
+    with pytest.raises(ValueError, match="^targets must hold only 0 and 1 for the cross-entropy, got 0.5$"):
+        bh.cross_entropy_loss([0.5], [0.5])
+    with pytest.raises(ValueError, match="^targets must hold only 0 and 1 for the cross-entropy, got 2.0$"):
+        bh.cross_entropy_loss([0.5], [2])
+    with pytest.raises(ValueError, match=r"^targets must hold values in \[0, 1\], got 2.0$"):
+        bh.loss([0.5], [2])
+    assert bh.loss([1.5], [0.5]) == 0.5                # the squared error takes any finite output
+    assert bh.cross_entropy_loss([0.5, 1.0], [1, 1]) == -np.log(0.5)
+
+
+@pytest.mark.parametrize("bad", [np.nan, np.inf, -np.inf])
+def test_forward_refuses_inputs_that_are_not_finite(bad):
+    """Bad-input probe: NaN inputs gave NaN outputs silently, and predict_bits 0 bits."""
+    p, x, _, _ = _net_and_sums()
+    x = x.copy()
+    x[3, 1, 0] = bad
+    for route in (bh.forward, bh.predict_bits):
+        with pytest.raises(ValueError) as info:
+            route(p, x)
+        assert str(info.value) == "inputs must hold finite numbers, got NaN or inf"
+    with pytest.raises(TypeError, match=r"^inputs must be numeric \(real numbers\), got None$"):
+        bh.forward(p, None)

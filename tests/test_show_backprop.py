@@ -357,11 +357,33 @@ def test_helpers_reject_bad_arguments():
         sb.reach_back(params, np.zeros((8, 2)))
     with pytest.raises(ValueError, match="shape"):
         sb.plot_reach_back({8: {"x": np.ones(7)}})
-    with pytest.raises(ValueError, match="same first dimension"):
+    with pytest.raises(ValueError, match="central_error must hold one error per step in eps"):
         sb.plot_difference_errors([1e-1, 1e-2], [1.0, 2.0], [1.0])
-    with pytest.raises(ValueError, match="eps must hold positive"):
+    with pytest.raises(ValueError, match="eps must be a 1-D list of positive step sizes"):
         sb.plot_difference_errors([1e-1, -1e-2], [1.0, 2.0], [1.0, 1.0])
     with pytest.raises(ValueError, match="o and y must"):
         sb.plot_loss_and_error(np.ones((2, 2)), np.ones((2, 2)))
     with pytest.raises(ValueError, match="o and y must"):
         sb.plot_loss_and_error([0.5, 0.5], [1.0])
+
+
+@pytest.mark.parametrize("call, error, message", [
+    (lambda: sb.plot_reach_back({}), ValueError,
+     "norms_by_length must hold at least one sequence length T, got {}"),
+    (lambda: sb.plot_reach_back(None), TypeError,
+     "norms_by_length must be a dict {T: {label: reach_back norms (T,)}}, got NoneType"),
+    (lambda: sb.plot_reach_back({8: {}}), ValueError, "norms_by_length[8] must hold 1 to 4 curves, got 0"),
+    (lambda: sb.plot_reach_back({8: [1.0] * 8}), TypeError,
+     "norms_by_length[8] must be a dict {label: norms (T,)}, got [1.0, 1.0, 1.0, 1.0, 1.0, 1.0, 1.0, 1.0]"),
+    (lambda: sb.plot_reach_back({"8": {"x": np.ones(8)}}), TypeError,
+     "norms_by_length's keys (sequence lengths T) must be an integer, got '8' (str)"),
+    (lambda: sb.plot_difference_errors([1e-3, 1e-4], [1], [1, 2, 3]), ValueError,
+     "one_sided_error must hold one error per step in eps (2), got shape (1,)"),
+    (lambda: sb.plot_difference_errors([], [], []), ValueError,
+     "eps must be a 1-D list of positive step sizes, got []"),
+])
+def test_figures_refuse_empty_or_mismatched_data_in_one_line(call, error, message):
+    with pytest.raises(error) as err:
+        call()
+    assert str(err.value) == message
+    assert plt.get_fignums() == []

@@ -3,6 +3,7 @@
 Expected values come from a plain per-step forward pass and schoolbook carries written here;
 figures are read back from their artists (image arrays, bar heights, histogram outlines, texts).
 """
+import math
 import re
 
 import matplotlib
@@ -105,10 +106,27 @@ def test_heatmap_functions_refuse_bad_arguments(untrained):
         sf.plot_hidden_heatmaps({"n": untrained}, -1, 3)
     with pytest.raises(TypeError, match="b must be an integer"):
         sf.plot_hidden_heatmaps({"n": untrained}, 1, 2.0)
-    for bad in ({}, {"x": untrained.U}, [untrained], {3: untrained}):
+    for bad in ({"x": untrained.U}, [untrained], {3: untrained}):
         with pytest.raises(TypeError, match="params_by_label"):
             sf.plot_hidden_heatmaps(bad, 1, 2)
+    with pytest.raises(ValueError, match="params_by_label must hold at least one network"):
+        sf.plot_hidden_heatmaps({}, 1, 2)
     assert plt.get_fignums() == []                   # refused before any figure is made
+
+
+def test_a_label_that_is_not_text_is_named(untrained):
+    for plot in (sf.plot_hidden_heatmaps, sf.plot_forward_summary):
+        with pytest.raises(TypeError) as err:
+            plot({"x": untrained, 1: untrained}, 3, 4)
+        assert str(err.value) == "params_by_label's labels must be str, got 1 (int)"   # no weights echoed
+    assert plt.get_fignums() == []
+
+
+@pytest.mark.parametrize("bad", ["no", 1, None])
+def test_mark_carry_is_true_or_false(untrained, bad):
+    with pytest.raises(TypeError, match=f"mark_carry must be True or False, got {re.escape(repr(bad))}"):
+        sf.plot_hidden_heatmaps({"n": untrained}, 3, 4, mark_carry=bad)
+    assert plt.get_fignums() == []
 
 
 # ----------------------------------------------------------------------------- numbers
@@ -165,6 +183,17 @@ def test_plot_sigmoid_draws_sigmoid_and_slope():
     assert slope.get_ydata().max() == pytest.approx(0.25)
     with pytest.raises(ValueError, match="z_max"):
         sf.plot_sigmoid(0)
+
+
+@pytest.mark.parametrize("z_max, shown", [(math.inf, "inf"), (10**400, "a 401-digit number"),
+                                          (1e308, "1e+308"), (math.nan, "nan"), (-1, "-1")])
+def test_plot_sigmoid_refuses_infinite_and_huge_ranges(z_max, shown):
+    with pytest.raises(ValueError) as err:
+        sf.plot_sigmoid(z_max)
+    assert str(err.value) == f"z_max must be a number in (0, 1000], got {shown}"
+    with pytest.raises(TypeError, match="z_max must be a number"):
+        sf.plot_sigmoid("8")
+    assert plt.get_fignums() == []
 
 
 @pytest.mark.parametrize("steps", [8, 3])
@@ -245,6 +274,15 @@ def test_plot_carry_separation_draws_the_best_unit_split_by_carry(networks):
         sf.plot_carry_separation({"x": 3})
     with pytest.raises(TypeError, match="separations"):
         sf.plot_carry_separation({})
+
+
+def test_plot_carry_separation_refuses_another_width(untrained):
+    sep = sf.carry_separation(untrained)                        # measured at width 8
+    with pytest.raises(ValueError, match=r"separations\['x'\] was measured over 8 steps, not width=4"):
+        sf.plot_carry_separation({"x": sep}, width=4)
+    with pytest.raises(TypeError, match="width must be an integer"):
+        sf.plot_carry_separation({"x": sep}, width="8")
+    assert plt.get_fignums() == []
 
 
 @pytest.mark.parametrize("a, b", [(9, 60), (127, 1), (100, 27)])

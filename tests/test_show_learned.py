@@ -15,6 +15,7 @@ import binrnn_helpers as bh  # noqa: E402
 from binrnn_helpers import analysis as an, show_learned as sl  # noqa: E402
 
 RESULTS = pathlib.Path(__file__).parent.parent / "benchmarks" / "results" / "where_it_breaks.json"
+CURVE = {"label": "one", "steps": [0, 10], "loss": [1.0, 0.1], "converged": True}
 
 
 def test_plot_carry_units(trained):
@@ -91,6 +92,39 @@ def test_draw_automaton():
     three = bh.Automaton(transitions=np.zeros((3, 4), int), outputs=np.zeros((3, 4), np.uint8), start=0)
     with pytest.raises(ValueError, match="at most 2 states"):
         sl.draw_automaton(three)
+
+
+@pytest.mark.parametrize("call, error, message", [
+    (lambda: sl.draw_automaton(None), TypeError,
+     "automaton must be bh.analysis.extract_automaton(params), got NoneType"),
+    (lambda: sl.plot_carry_units(None, np.zeros((8, 3, 16)), np.zeros((8, 3))), TypeError,
+     "probe must be bh.carry_probe(params), got NoneType"),
+    (lambda: sl.plot_where_it_breaks({}), ValueError, "results (from load_results): no 'seeds' for seeds"),
+    (lambda: sl.plot_where_it_breaks(None), TypeError,
+     "results (from load_results) must be a dict of benchmark results, got NoneType"),
+    (lambda: sl.plot_loss_curves({}), TypeError, "curves must be a list of curves, got dict"),
+    (lambda: sl.plot_loss_curves({"a": [1, 2]}, 0, 0), TypeError, "curves must be a list of curves, got dict"),
+    (lambda: sl.plot_loss_curves([]), ValueError, "curves must hold at least one curve, got an empty list"),
+    (lambda: sl.plot_loss_curves([{"label": "x"}]), TypeError,
+     "curves[0] must be a dict with keys label, steps, loss, converged (at least one step), got {'label': 'x'}"),
+    (lambda: sl.plot_loss_curves([CURVE], 0, 0), ValueError, "ncols must be >= 1, got 0"),
+    (lambda: sl.plot_loss_curves([CURVE], 1), ValueError,
+     "reference must be <= 0 (allowed: 0 to 0), got 1"),
+    (lambda: sl.load_results(None), TypeError, "path must be a file name (str or pathlib.Path), got NoneType"),
+])
+def test_figures_and_loaders_refuse_bad_arguments_in_one_line(call, error, message):
+    with pytest.raises(error) as err:
+        call()
+    assert str(err.value) == message
+    assert plt.get_fignums() == []
+
+
+def test_plot_carry_units_refuses_samples_of_another_network(trained):
+    hidden, carry = an.hidden_and_carry(trained)
+    probe = an.carry_probe(trained)
+    with pytest.raises(ValueError, match=r"hidden must be \(T, N, 16\) and carry \(T, N\)"):
+        sl.plot_carry_units(probe, hidden[..., :4], carry)
+    assert plt.get_fignums() == []
 
 
 def test_results_figures():

@@ -3,6 +3,7 @@ import html
 import pathlib
 import pkgutil
 import re
+import sys
 
 import nbformat
 import numpy as np
@@ -114,6 +115,31 @@ def test_column_sum_groups_digits_only_when_the_lines_fit(trained):
     assert f"{3**80:,}" in wide
 
 
+@pytest.mark.parametrize("width, error, message", [
+    ("64", TypeError, "width must be an integer, got '64' (str)"),
+    (0, ValueError, "width must be >= 1, got 0"),
+    (-5, ValueError, "width must be >= 1, got -5"),
+])
+def test_column_sum_width_is_a_positive_int(width, error, message):
+    with pytest.raises(error) as err:
+        show_start.column_sum(zero_params(), 3, 4, width=width)
+    assert str(err.value) == message
+
+
+def test_sums_beyond_pythons_4300_digit_limit_are_written_out(trained):
+    a, b = 10**5000, 1                                          # 5,001 digits: str(a) alone is refused
+    limit = sys.get_int_max_str_digits() if hasattr(sys, "get_int_max_str_digits") else None
+    lines = show_start.column_sum(trained, a, b).splitlines()
+    a_text, b_text, _, python = (line.lstrip("+ ").split()[0] for line in lines if line[0] != "-")
+    assert (a_text, b_text, python) == ("1" + "0" * 5000, "1", "1" + "0" * 4999 + "1")   # written plain
+    report = show_start.adder_report(trained, a, b)
+    true = re.search(r'data-value="true">([\d,]+)<', report).group(1)
+    assert true.replace(",", "") == "1" + "0" * 4999 + "1"
+    assert report.count('<td>') > 6 * 16_000                   # one column per step, every row
+    if limit is not None:
+        assert sys.get_int_max_str_digits() == limit            # the limit is put back
+
+
 def test_column_sum_names_the_wrong_steps():
     text = show_start.column_sum(zero_params(), 5, 3)
     assert "DIFFERENT (step 3 wrong)" in text
@@ -181,6 +207,22 @@ def test_parse_operand_limits():
         show_start.parse_operand("1", "a", max_bits=0)
 
 
+def test_parse_operand_never_echoes_long_text():
+    with pytest.raises(ValueError) as err:
+        show_start.parse_operand("1" * 5000, "a")
+    bits = ((10**5000 - 1) // 9).bit_length()                  # 5,000 ones, without any text
+    assert bits == 16_607
+    assert str(err.value) == "a has 16,607 bits; this widget takes at most 256 (bh.add itself takes any size)"
+    with pytest.raises(ValueError) as err:                      # too long to be worth converting
+        show_start.parse_operand("9" * 40_000, "a", max_bits=100_000)
+    assert str(err.value) == ("a has 40,000 digits; this widget takes at most 100,000 bits "
+                              "(bh.add itself takes any size)")
+    with pytest.raises(ValueError) as err:
+        show_start.parse_operand("x" * 5000, "b")
+    assert str(err.value) == "b must be a non-negative integer such as 45, 1_000 or 0b1011, got '" + "x" * 56 + "..."
+    assert show_start.parse_operand("1" * 30_000, "a", max_bits=100_000) == (10**30_000 - 1) // 9
+
+
 # ------------------------------------------------------------------ adder_widget
 def test_adder_widget_redraws_on_typing(trained):
     w = show_start.adder_widget(trained, a=45, b=78)
@@ -208,6 +250,18 @@ def test_adder_widget_refuses_bad_arguments():
         show_start.adder_widget(zero_params(), a=-1)
     with pytest.raises(TypeError, match=r"\bb\b"):
         show_start.adder_widget(zero_params(), b=2.5)
+
+
+def test_adder_widget_bounds_max_bits_and_the_first_numbers():
+    with pytest.raises(ValueError) as err:
+        show_start.adder_widget(zero_params(), max_bits=10**6, a=10**5000)
+    assert str(err.value) == "max_bits must be <= 100000 (allowed: 1 to 100000), got 1000000"
+    with pytest.raises(ValueError) as err:
+        show_start.adder_widget(zero_params(), a=10**5000)
+    assert str(err.value) == "a has 16,610 bits, more than max_bits=256"
+    w = show_start.adder_widget(zero_params(), a=10**5000, max_bits=20_000)    # within the bound: shown
+    assert w.children[0].children[0].value == "1" + "0" * 5000
+    assert 'data-value="true">' in w.children[1].value
 
 
 # ------------------------------------------------------------------ the notebook

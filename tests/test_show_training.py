@@ -177,6 +177,18 @@ def test_first_step_reaching():
         st.first_step_reaching(steps, [1, 1])
 
 
+@pytest.mark.parametrize("level, error, message", [
+    (2.0, ValueError, "level must be a number in [0, 1], got 2.0"),
+    (float("nan"), ValueError, "level must be a number in [0, 1], got nan"),
+    (-0.1, ValueError, "level must be a number in [0, 1], got -0.1"),
+    ("1", TypeError, "level must be a number in [0, 1], got '1' (str)"),
+])
+def test_first_step_reaching_level_is_a_fraction(level, error, message):
+    with pytest.raises(error) as err:
+        st.first_step_reaching([0, 1], [0.5, 1.0], level=level)
+    assert str(err.value) == message
+
+
 # ------------------------------------------------------------------ the benchmark files
 
 def test_load_benchmark_reads_the_committed_results():
@@ -212,8 +224,45 @@ def test_load_benchmark_refuses_a_broken_file(tmp_path):
     broken.write_text("{not json")
     with pytest.raises(ValueError, match="not valid JSON"):
         st.load_benchmark(broken)
-    with pytest.raises(FileNotFoundError):
+    with pytest.raises(ValueError, match="path: there is no file .*nothing.json'$"):
         st.load_benchmark(tmp_path / "nothing.json")
+
+
+@pytest.mark.parametrize("path, error, message", [
+    ("/nonexistent.json", ValueError, "path: there is no file '/nonexistent.json'"),
+    ("/tmp", ValueError, "path: '/tmp' is a folder, not a results file"),
+    (None, TypeError, "path must be a file name (str or pathlib.Path), got NoneType"),
+])
+def test_load_benchmark_refuses_what_is_no_file_in_one_line(path, error, message):
+    with pytest.raises(error) as err:
+        st.load_benchmark(path)
+    assert str(err.value) == message
+
+
+def test_load_benchmark_abbreviates_a_long_path(tmp_path):
+    with pytest.raises(ValueError) as err:
+        st.load_benchmark("x/" * 3000 + "train_speed.json")
+    assert str(err.value) == ("path: cannot read a 6,016-character path ending "
+                              "'x/x/x/x/x/x/x/x/x/x/x/x/train_speed.json': File name too long")
+
+
+def test_read_results_names_a_benchmark_only_for_its_own_results(tmp_path):
+    with pytest.raises(ValueError) as err:
+        st.read_results("/etc/passwd", ["a"])
+    assert str(err.value).startswith("'/etc/passwd': not valid JSON (")
+    assert str(err.value).endswith("; not a benchmark results file "
+                                   "(train_speed.json, where_it_breaks.json, long_sums.json)")
+    other = tmp_path / "passwd.json"
+    other.write_text("{}")
+    with pytest.raises(ValueError) as err:
+        st.read_results(other, ["a"])
+    assert str(err.value) == f"'{other}': no 'a' for a; not a benchmark results file " \
+                             "(train_speed.json, where_it_breaks.json, long_sums.json)"
+    for name, script in st.RESULT_SCRIPTS.items():               # every script named is there
+        assert (RESULTS.parent / script.removeprefix("benchmarks/")).is_file()
+        assert (RESULTS / name).is_file()
+        with pytest.raises(ValueError, match=f"re-run {script}$"):
+            st.read_results(RESULTS / name, ["no_such_field"])
 
 
 # ------------------------------------------------------------------ one network's answer
@@ -263,6 +312,18 @@ def test_plot_bit_accuracy_bars():
     assert ax.lines[0].get_ydata()[0] == 50                  # the coin-toss line
     with pytest.raises(ValueError, match="same length"):
         st.plot_bit_accuracy({"a": np.ones(8), "b": np.ones(7)})
+
+
+@pytest.mark.parametrize("values, error, message", [
+    ([0.5, 2.0], TypeError, "bit_accuracies must be a dict {label: accuracy per bit (T,)}, got [0.5, 2.0]"),
+    ({}, ValueError, "bit_accuracies must hold at least one network, got {}"),
+    ({"x": [0.5, 2.0]}, ValueError, "bit_accuracies['x'] must hold fractions in [0, 1], got [0.5, 2.0]"),
+])
+def test_plot_bit_accuracy_refuses_what_is_no_accuracy(values, error, message):
+    with pytest.raises(error) as err:
+        st.plot_bit_accuracy(values)
+    assert str(err.value) == message
+    assert plt.get_fignums() == []
 
 
 def test_plot_fast_vs_post_axes():

@@ -342,6 +342,8 @@ def test_suffix_rule(tmp_path):
     ("w.npy", "path must end in .npz (a name without a suffix gets .npz added), got 'w.npy'"),
     ("w.NPZ", "path must end in .npz (a name without a suffix gets .npz added), got 'w.NPZ'"),
     ("folder/", "path must end in .npz (a name without a suffix gets .npz added), got 'folder/'"),
+    (".npz", "path must name a weights file such as weights.npz, got '.npz'"),   # not .npz.npz
+    ("sub/.npz", "path must name a weights file such as weights.npz, got 'sub/.npz'"),
     ("x" * 5000 + ".txt", "path must end in .npz (a name without a suffix gets .npz added), "
                           f"got a 5,004-character path ending {'x' * 36 + '.txt'!r}"),
 ])
@@ -382,3 +384,47 @@ def test_missing_folder_is_one_line(tmp_path):
     assert str(info.value) == (f"cannot save weights to {str(path) + '.npz'!r}: No such file or directory; "
                                "nothing was written")
     assert os.listdir(tmp_path) == []
+
+
+# --- the prober's second list: symlinks, symlink loops, long names --------------------------------
+
+@pytest.mark.skipif(not hasattr(os, "symlink"), reason="needs symlinks")
+def test_save_through_a_symlink_replaces_its_target_and_keeps_the_link(tmp_path):
+    (tmp_path / "real").mkdir()
+    (tmp_path / "links").mkdir()
+    target = bh.save_params(tmp_path / "real" / "target.npz", bh.init_params(4, seed=1))
+    link = tmp_path / "links" / "link.npz"
+    link.symlink_to(target)
+    p = bh.init_params(4, seed=2)
+    assert bh.save_params(link, p) == link
+    assert os.readlink(link) == str(target)                            # the link is kept ...
+    assert np.array_equal(bh.load_params(target).W, p.W)                # ... and its target replaced
+    assert os.listdir(tmp_path / "real") == ["target.npz"] and os.listdir(tmp_path / "links") == ["link.npz"]
+
+
+@pytest.mark.skipif(not hasattr(os, "symlink"), reason="needs symlinks")
+def test_a_symlink_loop_is_named(tmp_path, monkeypatch):
+    monkeypatch.chdir(tmp_path)
+    os.symlink("loop.npz", "loop.npz")
+    for call in (weights_path, bh.load_params, lambda path: bh.save_params(path, bh.init_params(4))):
+        for path in ("loop", "loop.npz"):
+            with pytest.raises(ValueError) as info:
+                call(path)
+            assert str(info.value) == "path 'loop.npz' is a symlink loop; give a file name such as weights.npz"
+    assert os.listdir() == ["loop.npz"] and os.readlink("loop.npz") == "loop.npz"
+
+
+@pytest.mark.skipif(not hasattr(os, "pathconf"), reason="asks the file system its longest name")
+def test_any_name_the_file_system_takes_can_be_saved(tmp_path):
+    longest = os.pathconf(tmp_path, "PC_NAME_MAX")                      # 255 on most file systems
+    p = bh.init_params(4, seed=5)
+    path = bh.save_params(tmp_path / ("a" * (longest - 4) + ".npz"), p)   # the temporary name is short
+    assert np.array_equal(bh.load_params(path).U, p.U) and os.listdir(tmp_path) == [path.name]
+    too_long = tmp_path / ("a" * (longest - 3) + ".npz")
+    for call in (weights_path, bh.load_params, lambda path: bh.save_params(path, p)):
+        with pytest.raises(ValueError) as info:
+            call(too_long)
+        assert str(info.value) == (f"path a {len(str(too_long)):,}-character path ending "
+                                   f"'{'a' * 36}.npz' cannot be used (File name too long); "
+                                   "give a file name such as weights.npz")
+    assert os.listdir(tmp_path) == [path.name]

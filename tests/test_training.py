@@ -120,3 +120,12 @@ def test_a_numpy_float_is_a_learning_rate():
     same, same_log = bh.train_like_the_post(steps=300, alpha=float(np.float32(0.1)), log_every=100)
     assert all(np.array_equal(getattr(ours, n), getattr(same, n)) for n in "UWV")
     assert bh.format_log(log) == bh.format_log(same_log)
+
+
+def test_steps_are_bounded_as_the_command_line_bounds_them():
+    """Bad-input probe: steps=10**8 would run for hours; the CLI's reproduce --steps stops at 1,000,000."""
+    with pytest.raises(ValueError) as info:
+        bh.train_like_the_post(steps=10**8)
+    assert str(info.value) == "steps must be <= 1000000 (allowed: 1 to 1000000), got 100000000"
+    from binrnn_helpers.__main__ import MAX_STEPS
+    assert bh.training.MAX_STEPS == MAX_STEPS
