@@ -18,6 +18,7 @@ import time
 
 from . import add, exhaustive_accuracy, format_log, load_params, save_params, storage, train_fast, \
     train_like_the_post
+from .encoding import long_ints
 from .storage import shown_path as _shown_path
 from .training import MAX_STEPS          # reproduce --steps at most: a few minutes; the post runs 10,000
 
@@ -137,7 +138,7 @@ def build_parser():
 def main(argv=None):
     args = None
     try:
-        with _long_ints(MAX_DIGITS + 1):          # a + b has one digit more than a or b
+        with long_ints(MAX_DIGITS + 1):          # a + b has one digit more than a or b
             args = build_parser().parse_args(argv)
             _judge_files(args)
             if sys.stdout is None:                # started with stdout closed (>&-)
@@ -248,19 +249,6 @@ def _asking_for_memory(args):
         return "a and b" if args.weights is None else f"--weights {_shown_path(args.weights)}"
     name = {"reproduce": "steps", "train": "hidden"}[args.command]
     return f"--{name} {getattr(args, name):,}; try a smaller --{name}"
-
-
-@contextlib.contextmanager
-def _long_ints(digits):
-    """Let int() and str() handle integers of up to ``digits`` digits (Python stops at 4,300)."""
-    old = sys.get_int_max_str_digits() if hasattr(sys, "get_int_max_str_digits") else 0
-    if old and old < digits:
-        sys.set_int_max_str_digits(digits)
-    try:
-        yield
-    finally:
-        if old and old < digits:
-            sys.set_int_max_str_digits(old)
 
 
 @contextlib.contextmanager

@@ -5,8 +5,10 @@ writes a number and as the original post stores it.  The network *reads* a numbe
 other way round, least significant bit (LSB) first, one bit per time step, because that
 is the direction in which the carry travels.
 """
+import contextlib
 import math
 import numbers
+import sys
 
 import numpy as np
 
@@ -62,6 +64,24 @@ def shown(value, limit=60):
         return f"a {digits:,}-digit {'negative ' if value < 0 else ''}number"
     text = repr(value)
     return text if len(text) <= limit else text[:limit - 3] + "..."
+
+
+@contextlib.contextmanager
+def long_ints(digits=0):
+    """Inside the block, int() and str() convert integers of up to ``digits`` digits (0: any).
+
+    Python refuses above 4,300 digits by default (a guard against slow conversions of untrusted
+    text); the views and the command line write and read the sums of any size bh.add computes.
+    """
+    old = sys.get_int_max_str_digits() if hasattr(sys, "get_int_max_str_digits") else 0
+    lift = old != 0 and (digits == 0 or old < digits)       # 0: no limit, or no such guard
+    if lift:
+        sys.set_int_max_str_digits(digits)
+    try:
+        yield
+    finally:
+        if lift:
+            sys.set_int_max_str_digits(old)
 
 
 def to_bits(n, width=8):

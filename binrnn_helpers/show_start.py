@@ -2,38 +2,18 @@
 
 The widget shows an HTML table (one column per time step), not a matplotlib figure.
 """
-import contextlib
 import html
 import math
-import sys
 from collections import namedtuple
 
 import ipywidgets as widgets
 
-from .encoding import MAX_BITS, check_int, one_sum, shown
+from .encoding import MAX_BITS, check_int, long_ints, one_sum, shown
 from .model import check_params, forward
 from .style import COLORS
 
 #: Largest operand the widget accepts, in bits: the table has one column per bit.
 WIDGET_MAX_BITS = 256
-
-
-@contextlib.contextmanager
-def _any_length_ints():
-    """Let str() and int() convert integers of any number of digits inside the block.
-
-    Python refuses above 4,300 digits by default (a guard against slow conversions of untrusted
-    text); these views write sums of any size the caller asked for, as bh.add computes them.
-    """
-    if not hasattr(sys, "set_int_max_str_digits"):          # Pythons before the limit existed
-        yield
-        return
-    old = sys.get_int_max_str_digits()
-    sys.set_int_max_str_digits(0)
-    try:
-        yield
-    finally:
-        sys.set_int_max_str_digits(old)
 
 
 #: a + b as the network reads it: lists with one entry per time step t (bit t, LSB first) of the
@@ -79,7 +59,7 @@ def column_sum(params, a, b, width=64):
               f"Python: {verdict}"]
     values = (r.a, r.b, r.network, r.true)
     for pattern in ("{:,}", "{}"):
-        with _any_length_ints():
+        with long_ints():
             numbers = [pattern.format(n) for n in values]
         w = max(len(s) for s in numbers)
         if 2 + w + 2 + max(len(s) for s in labels) <= width:
@@ -109,7 +89,7 @@ def parse_operand(text, name, max_bits=WIDGET_MAX_BITS):
     try:
         if not (cleaned.isdigit() or cleaned[:2].lower() in ("0b", "0x", "0o")):
             raise ValueError
-        with _any_length_ints():
+        with long_ints():
             value = int(cleaned, 10 if cleaned.isdigit() else 0)      # base 0 reads 0b, 0x, 0o
     except ValueError:
         raise ValueError(f"{name} must be a non-negative integer such as 45, 1_000 or 0b1011, "
@@ -138,7 +118,7 @@ def adder_report(params, a, b):
     step (LSB first) and rows (``<tr data-row=...>``) t, a, b, o (2 decimals), net, true; wrong
     bits of the network are marked in the net row."""
     r = read_sum(params, a, b)
-    with _any_length_ints():
+    with long_ints():
         a_text, b_text, net_text, true_text = (f"{n:,}" for n in (r.a, r.b, r.network, r.true))
     verdict = ("&#10004; right" if r.network == r.true
                else f"&#10008; wrong in {len(r.wrong_steps)} of {r.steps} bits")
@@ -173,7 +153,7 @@ def adder_widget(params, a=45, b=78, max_bits=WIDGET_MAX_BITS):
     for name, v in (("a", a), ("b", b)):
         if v.bit_length() > max_bits:
             raise ValueError(f"{name} has {v.bit_length():,} bits, more than max_bits={max_bits:,}")
-    with _any_length_ints():
+    with long_ints():
         boxes = [widgets.Text(value=str(v), description=name, placeholder="a non-negative integer",
                               layout=widgets.Layout(width="28em"))
                  for name, v in (("a", a), ("b", b))]
