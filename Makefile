@@ -94,14 +94,19 @@ binder-check:
 	PIP_CACHE_DIR=$(SCRATCH)/pip $(PYTHON) .ci/binder_check.py
 
 # Classroom mode (tools/classroom.py; docs/teaching-guide.md).
-.PHONY: slides student slides-metadata check-slides
-slides student slides-metadata check-slides: export JUPYTER_CONFIG_DIR := $(SCRATCH)/jupyter-config
-slides student slides-metadata check-slides: export JUPYTER_DATA_DIR := $(SCRATCH)/jupyter-data
-slides student slides-metadata check-slides: export PYTHONPYCACHEPREFIX := $(SCRATCH)/pycache
+.PHONY: slides pages student slides-metadata check-slides
+slides pages student slides-metadata check-slides: export JUPYTER_CONFIG_DIR := $(SCRATCH)/jupyter-config
+slides pages student slides-metadata check-slides: export JUPYTER_DATA_DIR := $(SCRATCH)/jupyter-data
+slides pages student slides-metadata check-slides: export PYTHONPYCACHEPREFIX := $(SCRATCH)/pycache
 # One reveal.js deck per notebook in build/slides/, everything it loads bundled beside it
 # (npm tarballs cached in build/.cache/npm), so the decks open and step through offline.
 slides: $(STAMP)
 	$(PY) tools/classroom.py slides $(NOTEBOOKS)
+
+# One static HTML page per notebook in build/pages/, for readers without Jupyter: saved outputs,
+# scrubbers that switch frames with no kernel, everything bundled as for the decks.
+pages: $(STAMP)
+	$(PY) tools/classroom.py pages $(NOTEBOOKS)
 
 # Student copies in build/student/notebooks/: no worked solutions, outputs cleared.
 student: $(STAMP)

@@ -124,11 +124,13 @@ class _ColumnAddition:
 
 
 class ColumnAdditionFrame:
-    """Widget frame: ``update(a, b, t)`` shows a + b after column (time step) t has been added,
-    that column highlighted and the carry into every column so far."""
+    """Widget frame: ``update(t)`` shows a + b after column (time step) t has been added, that
+    column highlighted and the carry into every column so far."""
 
-    def __init__(self, width=8):
+    def __init__(self, a=9, b=60, width=8):
         self.width = check_int(width, "width", minimum=1, maximum=16)
+        column_addition_steps(a, b, self.width)                # validates a and b
+        self.a, self.b = a, b
         self.fig = Figure(figsize=(7.6, 3.4), dpi=80, layout="constrained")
         self.ax = self.fig.add_subplot()
         self.drawing = _ColumnAddition(self.ax, self.width)
@@ -138,7 +140,8 @@ class ColumnAdditionFrame:
         d = self.drawing                        # the header, labels and rule go into the background
         bake_background(self.fig, keep=[d.highlight, *d.carry, *d.a, *d.b, *d.sum, *d.side, self.title])
 
-    def update(self, a, b, t):
+    def update(self, t):
+        a, b = self.a, self.b
         steps = self.drawing.show(a, b, t)
         s = steps[t]
         self.title.set_text(f"{a} + {b}, step t = {t}")

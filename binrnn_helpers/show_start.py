@@ -11,6 +11,7 @@ import ipywidgets as widgets
 from .encoding import MAX_BITS, check_int, long_ints, one_sum, shown
 from .model import check_params, forward
 from .style import COLORS
+from .widgets import needs_kernel_line
 
 #: Largest operand the widget accepts, in bits: the table has one column per bit.
 WIDGET_MAX_BITS = 256
@@ -171,4 +172,6 @@ def adder_widget(params, a=45, b=78, max_bits=WIDGET_MAX_BITS):
     for box in boxes:
         box.observe(redraw, names="value")
     redraw()
-    return widgets.VBox([widgets.HBox(boxes), out])
+    box = widgets.VBox([needs_kernel_line(), widgets.HBox(boxes), out])
+    box.add_class("binrnn-widget")
+    return box

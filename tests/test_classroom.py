@@ -72,6 +72,28 @@ def test_heights_grow_with_content():
     assert C.cell_height(figure_cell(3000)) == C.cell_height(figure_cell(2000))
 
 
+def test_a_scrubber_counts_one_frame_and_its_text_not_every_frame():
+    """A kernel-free scrubber saves every frame (HTML pages with inline PNGs in nested Stacks,
+    over a background in a GridBox): on a slide it shows one frame, its text line and controls."""
+    import ipywidgets as widgets
+    from ipywidgets.embed import dependency_state
+    from matplotlib.figure import Figure
+
+    class Frame:
+        fig = Figure(figsize=(6, 3), dpi=80)                  # 480 x 240 px
+        fig.add_subplot().plot([0, 1])
+
+        def update(self, t, label):
+            return f"t = {t}, {label}"
+
+    box = bh.widgets.scrubber(Frame(), widgets.IntSlider(max=7), widgets.ToggleButtons(options=["a", "b"]))
+    state = dependency_state(box)
+    frame_png = bh.widgets.layers(Frame.fig)[1]
+    height = C._widget_height(box.model_id, state)
+    one_frame = C._image_height(frame_png)
+    assert one_frame + C.WIDGET_ROW <= height <= one_frame + C.WIDGET_ROW + 2 * C.MD_LINE
+
+
 def test_a_short_slide_is_not_split():
     nb = as_dict(new_notebook(cells=[new_markdown_cell("# Title"), new_markdown_cell("## A slide"),
                                      new_code_cell("x = 1"), figure_cell(200),
@@ -622,3 +644,16 @@ def test_npms_one_line_message():
     assert C.npm_message("npm ERR! code ETIMEDOUT\nnpm ERR! network request to http://r/x failed, "
                          "reason: timeout\n") == "network request to http://r/x failed, reason: timeout"
     assert C.npm_message("something else") == "something else"
+
+
+def test_a_static_page_links_to_the_other_pages_and_loads_no_remote_image():
+    nb = new_notebook(cells=[new_markdown_cell(
+        "[![Launch on Binder](https://mybinder.org/badge_logo.svg)](https://mybinder.org/v2/gh/x/y)\n"
+        "< [00 Start here](00_start_here.ipynb#Contents) | [next](02_forward_pass.ipynb) | "
+        "[guide](../docs/teaching-guide.md)")])
+    page = C.page_notebook(nb)
+    assert page["cells"][0]["source"] == (
+        "[Launch on Binder](https://mybinder.org/v2/gh/x/y)\n"
+        "< [00 Start here](00_start_here.html#Contents) | [next](02_forward_pass.html) | "
+        "[guide](../docs/teaching-guide.md)")
+    assert nb["cells"][0]["source"].count(".ipynb") == 2                 # the notebook is untouched

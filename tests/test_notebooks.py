@@ -342,3 +342,62 @@ def test_a_student_copy_runs_its_self_checks_say_not_yet_and_reject_lazy_answers
     for cell in checks:
         text = "".join(o.get("text", "") for o in cell.outputs if o.output_type == "stream")
         assert "✗" in text and "not implemented yet" in text, text
+
+
+# ---------------------------------------------------------------------------- saved widgets and size
+MAX_NOTEBOOK_BYTES = 2_000_000           # every scrubber frame is saved in its notebook: keep it light
+#: the scrubbers whose frames can be enumerated, so they must work with no kernel (issue: decks, pages)
+KERNEL_FREE = {"01", "02", "03", "04"}
+
+
+def _widget_state(path):
+    nb = json.loads(path.read_text(encoding="utf-8"))
+    return nb.get("metadata", {}).get("widgets", {}).get("application/vnd.jupyter.widget-state+json", {}).get("state", {})
+
+
+def _descendants(model_id, state):
+    """The model ids under a box (children), itself included."""
+    found = [model_id]
+    for child in state[model_id]["state"].get("children", []):
+        found += _descendants(child.removeprefix("IPY_MODEL_"), state)
+    return found
+
+
+@pytest.mark.parametrize("path", NOTEBOOKS, ids=[p.stem for p in NOTEBOOKS])
+def test_a_notebook_with_all_its_frames_stays_under_2_mb(path):
+    assert path.stat().st_size < MAX_NOTEBOOK_BYTES, f"{path.name}: {path.stat().st_size:,} bytes"
+
+
+@pytest.mark.parametrize("path", NOTEBOOKS, ids=[p.stem for p in NOTEBOOKS])
+def test_saved_widgets_switch_frames_in_the_browser_or_say_they_need_a_kernel(path):
+    """Every saved widget of the series is either kernel-free (each Stack of frames linked by a
+    jslink to a control of the same widget, each page a picture and a text line) or shows the
+    "needs a running kernel" line; 01-04's scrubbers are kernel-free."""
+    state = _widget_state(path)
+    boxes = [k for k, m in state.items() if "binrnn-widget" in m["state"].get("_dom_classes", [])]
+    links = {m["state"]["target"][0].removeprefix("IPY_MODEL_"): m["state"]["source"]
+             for m in state.values() if m["model_name"] == "LinkModel"}
+    kernel_free = 0
+    for box in boxes:
+        inside = _descendants(box, state)
+        if "binrnn-kernel-free" in state[box]["state"]["_dom_classes"]:
+            kernel_free += 1
+            stacks = [k for k in inside if state[k]["model_name"] == "StackModel"]
+            assert stacks, f"{path.name}: a kernel-free widget without frames"
+            for stack in stacks:
+                source = links.get(stack)
+                assert source and source[0].removeprefix("IPY_MODEL_") in inside, \
+                    f"{path.name}: a Stack of frames that no control of its widget switches"
+                assert source[1] in ("value", "index")
+            pages = [state[c.removeprefix("IPY_MODEL_")]["state"]["value"] for s in stacks
+                     for c in state[s]["state"]["children"]
+                     if state[c.removeprefix("IPY_MODEL_")]["model_name"] == "HTMLModel"]
+            assert pages and all(re.match(r'<img class="binrnn-frame" alt="" src="data:image/png;base64,', p)
+                                 and '<div class="binrnn-text">' in p for p in pages)
+            assert len(set(pages)) == len(pages)                   # each frame saved once
+        else:
+            notes = [state[k]["state"].get("value", "") for k in inside
+                     if "binrnn-needs-kernel" in state[k]["state"].get("_dom_classes", [])]
+            assert notes and "Needs a running kernel" in notes[0], \
+                f"{path.name}: a widget that computes in the kernel and does not say so"
+    assert (kernel_free > 0) == (path.name[:2] in KERNEL_FREE), f"{path.name}: {kernel_free} kernel-free scrubbers"

@@ -226,10 +226,11 @@ def test_parse_operand_never_echoes_long_text():
 # ------------------------------------------------------------------ adder_widget
 def test_adder_widget_redraws_on_typing(trained):
     w = show_start.adder_widget(trained, a=45, b=78)
-    box_a, box_b = w.children[0].children
-    out = w.children[1]
+    box_a, box_b = w.children[1].children
+    out = w.children[2]
     assert (box_a.description, box_a.value, box_b.description, box_b.value) == ("a", "45", "b", "78")
     assert out.value == show_start.adder_report(trained, 45, 78)
+    assert "Needs a running kernel" in w.children[0].value        # it computes in the kernel
     big = 2**62 - 1
     box_a.value = f"{big:_}"
     box_b.value = "1"
@@ -260,8 +261,8 @@ def test_adder_widget_bounds_max_bits_and_the_first_numbers():
         show_start.adder_widget(zero_params(), a=10**5000)
     assert str(err.value) == "a has 16,610 bits, more than max_bits=256"
     w = show_start.adder_widget(zero_params(), a=10**5000, max_bits=20_000)    # within the bound: shown
-    assert w.children[0].children[0].value == "1" + "0" * 5000
-    assert 'data-value="true">' in w.children[1].value
+    assert w.children[1].children[0].value == "1" + "0" * 5000
+    assert 'data-value="true">' in w.children[2].value
 
 
 # ------------------------------------------------------------------ the notebook

@@ -10,6 +10,10 @@ Run it as ``python tools/classroom.py COMMAND`` (the Makefile's classroom target
     slides [NOTEBOOK...]        one reveal.js deck per notebook in build/slides/, with everything
                                 it loads (reveal.js, require.js, jQuery, MathJax, the widget
                                 renderer) copied beside it, so the decks work with no network
+    pages [NOTEBOOK...]         one static HTML page per notebook in build/pages/, as a reader
+                                without Jupyter sees it (outputs and saved widgets; the
+                                scrubbers switch frames with no kernel), assets bundled as for
+                                the decks, so the pages work with no network either
     student OUT_DIR [NOTEBOOK...] [--force]
                                 copies in OUT_DIR/notebooks/ without worked solutions, outputs
                                 or widget state (exercise stubs and self-checks kept), with the
@@ -94,6 +98,7 @@ import warnings
 ROOT = pathlib.Path(__file__).resolve().parents[1]
 NOTEBOOK_DIR = ROOT / "notebooks"
 SLIDES_DIR = ROOT / "build" / "slides"
+PAGES_DIR = ROOT / "build" / "pages"
 NPM_CACHE = ROOT / "build" / ".cache" / "npm"
 
 
@@ -328,11 +333,19 @@ def _markdown_height(source, width=CONTENT_WIDTH):
     return top + sum(heights) + BLOCK_GAP * (len(heights) - 1) + BLOCK_END
 
 
+_INLINE_PNG = re.compile(r"""<img\b[^>]*\bsrc=["']data:image/png;base64,([^"']+)["'][^>]*>""", re.I)
+
+
 def _html_height(text):
-    """An HTML output: its table rows, and a line per paragraph, div, list item or line break."""
+    """An HTML output: its pictures (PNG inline as data: URLs, as a scrubber's frames are), its
+    table rows, and a line per paragraph, div, list item or line break."""
+    pictures = [_image_height(m.group(1)) for m in _INLINE_PNG.finditer(text)]
+    text = _INLINE_PNG.sub("", text)
     rows = len(re.findall(r"<tr\b", text, re.I))
     lines = len(re.findall(r"<(?:p|div|li|br)\b", text, re.I))
-    return rows * (TABLE_LINE + 2 * TABLE_PAD) + max(1, lines) * MD_LINE
+    if pictures and not (rows or lines or text.strip()):
+        return sum(pictures)
+    return sum(pictures) + rows * (TABLE_LINE + 2 * TABLE_PAD) + max(1, lines) * MD_LINE
 
 
 def _image_height(png):
@@ -341,14 +354,14 @@ def _image_height(png):
 
 
 def _widget_height(model_id, state):
-    """Height of a saved widget view: a box adds its children (a row box: the tallest), an image
-    is its PNG, HTML its lines, any other control one row."""
+    """Height of a saved widget view: a box adds its children (a row box, a stack of frames and a
+    grid of layers: the tallest), an image is its PNG, HTML its lines, any other control one row."""
     model = state[model_id]
     name, values = model.get("model_name", ""), model.get("state", {})
     children = [_widget_height(c[len("IPY_MODEL_"):], state) for c in values.get("children", [])]
     if name in ("VBoxModel", "BoxModel"):
         return sum(children)
-    if name == "HBoxModel":
+    if name in ("HBoxModel", "StackModel", "GridBoxModel"):
         return max(children, default=0)
     if name == "ImageModel":
         png = [b["data"] for b in model.get("buffers", []) if b.get("path") == ["value"]]
@@ -517,10 +530,17 @@ def deck_notebook(nb):
             cells.append(cell)
         else:
             cells.extend(split_cell(cell, widgets))
-    for cell in cells:
+    nb["cells"] = cells
+    return without_remote_images(nb)
+
+
+def without_remote_images(nb):
+    """The notebook with each remote image in markdown (the Binder badge) replaced by its alt
+    text: an offline page must not wait on the network."""
+    nb = copy.deepcopy(nb)
+    for cell in nb["cells"]:
         if cell.get("cell_type") == "markdown":
             cell["source"] = _REMOTE_IMAGE.sub(r"\1", _source(cell))
-    nb["cells"] = cells
     return nb
 
 
@@ -939,6 +959,21 @@ _TEMPLATE = r"""{%- extends 'index.html.j2' -%}
 .reveal .jp-OutputArea-output img { max-height: IMAGE_MAXpx; width: auto; }
 </style>
 {%- endblock html_head_css -%}
+{%- block footer_js -%}
+{{ super() }}
+<script>
+/* binrnn: a key pressed on a widget (a scrubber's slider or buttons) moves the widget, not the
+   deck; click the slide outside it to step the deck with the keys again */
+require(["{{ reveal_url_prefix }}/dist/reveal.js"], function (Reveal) {
+  function guard() {
+    Reveal.configure({keyboardCondition: function (event) {
+      return !(event.target.closest && event.target.closest(".jupyter-widgets"));
+    }});
+  }
+  if (Reveal.isReady()) { guard(); } else { Reveal.on("ready", guard); }
+});
+</script>
+{%- endblock footer_js -%}
 """.replace("IMAGE_MAX", str(IMAGE_MAX))
 
 
@@ -1032,8 +1067,25 @@ def bundle_assets(out_dir=SLIDES_DIR):
     return assets
 
 
+_PAGE_TEMPLATE = r"""{%- extends 'index.html.j2' -%}
+{#- binrnn: nothing from the network.  No mermaid (the series has no diagrams). -#}
+{%- block html_head_js_mermaidjs -%}{%- endblock html_head_js_mermaidjs -%}
+"""
+
+
+def _offline(exporter):
+    """Point an HTML exporter's scripts at the bundled assets (paths relative to the page)."""
+    exporter.require_js_url = f"{ASSETS}/requirejs/require.js"
+    exporter.jquery_url = f"{ASSETS}/jquery/dist/jquery.min.js"
+    exporter.mathjax_url = f"{ASSETS}/mathjax/MathJax.js?config=TeX-AMS_CHTML-full,Safe"
+    exporter.widget_renderer_url = f"{ASSETS}/html-manager/dist/embed-amd.js"
+    exporter.mermaid_js_url = ""
+    exporter.font_awesome_url = ""
+    return exporter
+
+
 def slides_exporter():
-    """nbconvert's SlidesExporter pointed at the bundled assets (paths relative to the deck)."""
+    """nbconvert's SlidesExporter pointed at the bundled assets."""
     import jinja2
     from nbconvert.exporters import SlidesExporter
 
@@ -1043,13 +1095,17 @@ def slides_exporter():
     exporter.reveal_theme = "white"            # its fonts ship with reveal.js (simple's do not)
     exporter.reveal_number = "c/t"
     exporter.reveal_scroll = True              # a safety net; the height rule keeps it unused
-    exporter.require_js_url = f"{ASSETS}/requirejs/require.js"
-    exporter.jquery_url = f"{ASSETS}/jquery/dist/jquery.min.js"
-    exporter.mathjax_url = f"{ASSETS}/mathjax/MathJax.js?config=TeX-AMS_CHTML-full,Safe"
-    exporter.widget_renderer_url = f"{ASSETS}/html-manager/dist/embed-amd.js"
-    exporter.mermaid_js_url = ""
-    exporter.font_awesome_url = ""
-    return exporter
+    return _offline(exporter)
+
+
+def page_exporter():
+    """nbconvert's HTMLExporter (JupyterLab's look) pointed at the bundled assets."""
+    import jinja2
+    from nbconvert.exporters import HTMLExporter
+
+    exporter = HTMLExporter(extra_loaders=[jinja2.DictLoader({"binrnn_page.html.j2": _PAGE_TEMPLATE})])
+    exporter.template_file = "binrnn_page.html.j2"
+    return _offline(exporter)
 
 
 _NETWORK_URL = re.compile(r"""(?:src|href)\s*=\s*["'](?:https?:)?//""", re.I)
@@ -1066,32 +1122,66 @@ def network_references(html_text):
     return found
 
 
-def build_slides(notebooks, out_dir=SLIDES_DIR):
-    """One deck per notebook into ``out_dir``; returns the deck paths."""
+def _export(notebooks, out_dir, exporter, suffix, prepare=lambda nb: nb):
+    """Every notebook through ``exporter`` into ``out_dir/<name><suffix>``, the assets bundled
+    beside them; refuses a page that would load anything from the network."""
     out_dir = pathlib.Path(out_dir)
     nbformat = _require("nbformat", "slides")
     _require("nbconvert", "slides")       # before anything is downloaded
     read = [(pathlib.Path(path), read_notebook(path)) for path in notebooks]
     out_dir.mkdir(parents=True, exist_ok=True)
     bundle_assets(out_dir)
-    exporter = slides_exporter()
-    decks = []
+    written = []
     for path, nb in read:
-        nb = nbformat.reads(json.dumps(deck_notebook(nb)), as_version=4)
+        nb = nbformat.reads(json.dumps(prepare(nb)), as_version=4)
         body, _ = exporter.from_notebook_node(nb, resources={"metadata": {"name": path.stem}})
         remote = network_references(body)
         if remote:
-            raise Refusal(f"{path}: the deck would load from the network: {remote[0]}", status=1)
-        deck = out_dir / (path.stem + ".slides.html")
-        deck.write_text(body, encoding="utf-8")
-        decks.append(deck)
-    index = out_dir / "index.html"
-    links = "\n".join(f'<li><a href="{d.name}">{d.stem.replace(".slides", "")}</a></li>' for d in decks)
-    index.write_text(f"<!DOCTYPE html><meta charset='utf-8'><title>binrnn slides</title>"
-                     f"<h1>binrnn slides</h1><ul>\n{links}\n</ul>\n<p>Keys: arrows step, "
-                     f"<kbd>S</kbd> speaker notes (worked solutions), <kbd>Esc</kbd> overview.</p>\n",
-                     encoding="utf-8")
+            raise Refusal(f"{path}: the page would load from the network: {remote[0]}", status=1)
+        target = out_dir / (path.stem + suffix)
+        target.write_text(body, encoding="utf-8")
+        written.append(target)
+    return written
+
+
+def _write_index(out_dir, title, pages, keys=""):
+    links = "\n".join(f'<li><a href="{p.name}">{p.name.split(".")[0]}</a></li>' for p in pages)
+    (pathlib.Path(out_dir) / "index.html").write_text(
+        f"<!DOCTYPE html><meta charset='utf-8'><title>{title}</title>"
+        f"<h1>{title}</h1><ul>\n{links}\n</ul>\n{keys}", encoding="utf-8")
+
+
+def build_slides(notebooks, out_dir=SLIDES_DIR):
+    """One deck per notebook into ``out_dir``; returns the deck paths."""
+    decks = _export(notebooks, out_dir, slides_exporter(), ".slides.html", deck_notebook)
+    _write_index(out_dir, "binrnn slides", decks,
+                 "<p>Keys: arrows step, <kbd>S</kbd> speaker notes (worked solutions), <kbd>Esc</kbd> "
+                 "overview. Scrubbers work with no kernel: click a slider, then use the arrow keys; "
+                 "click the slide outside the widget to step the deck again.</p>\n")
     return decks
+
+
+_NOTEBOOK_LINK = re.compile(r"\]\((\d\d_\w+)\.ipynb(#[^)]*)?\)")
+
+
+def page_notebook(nb):
+    """The notebook as its static page shows it: no remote images, and the links between the
+    notebooks ("next", "contents") pointing at their pages."""
+    nb = without_remote_images(nb)
+    for cell in nb["cells"]:
+        if cell.get("cell_type") == "markdown":
+            cell["source"] = _NOTEBOOK_LINK.sub(lambda m: f"]({m.group(1)}.html{m.group(2) or ''})",
+                                                _source(cell))
+    return nb
+
+
+def build_pages(notebooks, out_dir=PAGES_DIR):
+    """One static HTML page per notebook into ``out_dir``; returns their paths."""
+    pages = _export(notebooks, out_dir, page_exporter(), ".html", page_notebook)
+    _write_index(out_dir, "binrnn notebooks (static pages)", pages,
+                 "<p>Read-only pages: the scrubbers work (no kernel needed); to run code, open the "
+                 "notebooks in JupyterLab or on Binder.</p>\n")
+    return pages
 
 
 # ---------------------------------------------------------------------------------------------
@@ -1112,6 +1202,9 @@ def main(argv=None):
     p = sub.add_parser("slides", help="offline reveal.js decks into build/slides/")
     p.add_argument("notebooks", nargs="*", type=pathlib.Path)
     p.add_argument("--out", type=pathlib.Path, default=SLIDES_DIR)
+    p = sub.add_parser("pages", help="offline static HTML pages into build/pages/")
+    p.add_argument("notebooks", nargs="*", type=pathlib.Path)
+    p.add_argument("--out", type=pathlib.Path, default=PAGES_DIR)
     p = sub.add_parser("student", help="student copies without solutions, in OUT_DIR/notebooks/")
     p.add_argument("out_dir", type=pathlib.Path)
     p.add_argument("notebooks", nargs="*", type=pathlib.Path)
@@ -1169,12 +1262,13 @@ def _run(args, notebooks):
         for message in problems:
             print(message)
         return 1 if problems else 0
-    if args.command == "slides":
+    if args.command in ("slides", "pages"):
         start = time.perf_counter()
-        decks = build_slides(notebooks, args.out)
-        for deck in decks:
-            print(deck)
-        print(f"{len(decks)} decks in {time.perf_counter() - start:.1f} s; open "
+        build, kind = (build_slides, "decks") if args.command == "slides" else (build_pages, "pages")
+        written = build(notebooks, args.out)
+        for path in written:
+            print(path)
+        print(f"{len(written)} {kind} in {time.perf_counter() - start:.1f} s; open "
               f"{args.out / 'index.html'} (no network needed)")
         return 0
     for target in write_student_copies(args.out_dir, notebooks, force=args.force):

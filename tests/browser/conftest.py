@@ -3,6 +3,7 @@
 These tests need Chromium and the ``browser`` extra; ``make test-browser`` provides both and sets
 BINRNN_BROWSER=1.  Without it (plain ``make test`` / ``pytest tests``) this folder is not collected.
 """
+import json
 import os
 import pathlib
 import time
@@ -17,6 +18,9 @@ if os.environ.get("BINRNN_BROWSER") != "1":
 
 #: One line per notebook, filled by the test, printed at the end of the run.
 SUMMARY = []
+#: The timed changes of kernel-free scrubbers ({"keys", "mouse", "worst_gap"}) by where they ran
+#: (JupyterLab, deck, static page); summed up at the end and written to artifacts/browser/latency.json.
+LATENCY = {}
 #: Every step with its time since the session started, written to artifacts/browser/timeline.log.
 TIMELINE = []
 _T0 = time.monotonic()
@@ -114,12 +118,31 @@ def pytest_collection_finish(session):
     that uses it is to run."""
     if session.config.option.collectonly or "deck" in BACKGROUND:
         return
-    if any("deck" in getattr(item, "fixturenames", ()) for item in session.items):
+    if any("offline_build" in getattr(item, "fixturenames", ()) for item in session.items):
         from .deck import BackgroundBuild, have_vendor
 
         if have_vendor():
             BACKGROUND["deck"] = BackgroundBuild(ARTIFACTS / "deck")
             trace("deck build started (in the background)")
+
+
+_BUILT = {}
+
+
+@pytest.fixture(scope="session")
+def offline_build():
+    """What deck.py built (deck.json): in the background since the tests were collected, or
+    here when no build was started."""
+    from .deck import BackgroundBuild, have_vendor
+
+    if not have_vendor():
+        pytest.skip("neither npm nor the cached npm tarballs in build/.cache/npm")
+    if "result" not in _BUILT:
+        build = BACKGROUND.pop("deck", None) or BackgroundBuild(ARTIFACTS / "deck", nice=0)
+        trace("waiting for the deck build")
+        _BUILT["result"] = build.wait()
+        trace("deck built")
+    return _BUILT["result"]
 
 
 def pytest_sessionfinish(session):
@@ -131,7 +154,15 @@ def pytest_terminal_summary(terminalreporter):
     if TIMELINE:
         ARTIFACTS.mkdir(parents=True, exist_ok=True)
         (ARTIFACTS / "timeline.log").write_text("\n".join(TIMELINE) + "\n", encoding="utf-8")
-    if SUMMARY:
+    from .scrubbing import summary
+
+    lines = [f"{where} scrubbers, key press or click to new frame: {summary(t['keys'])}; mouse drag "
+             f"step: {summary(t['mouse'])}; longest display frame meanwhile {t['worst_gap']:.1f} ms"
+             for where, t in LATENCY.items()]
+    if LATENCY:
+        ARTIFACTS.mkdir(parents=True, exist_ok=True)
+        (ARTIFACTS / "latency.json").write_text(json.dumps(LATENCY, indent=1), encoding="utf-8")
+    if SUMMARY or lines:
         terminalreporter.section("what the browser test saw")
-        for line in SUMMARY:
+        for line in SUMMARY + lines:
             terminalreporter.write_line(line)

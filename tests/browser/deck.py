@@ -1,14 +1,20 @@
-"""The reveal.js deck that test_slides.py opens, built in a process of its own.
+"""The offline pages the browser tests open, built in a process of their own.
 
-Building a deck (nbconvert, and unpacking reveal.js, MathJax and the widget manager from the npm
-tarballs) takes 5-10 s of CPU on this repository's 2-core machines, so conftest.py starts this
-build in the background, at a low priority, as soon as the tests are collected: it runs while the
-notebooks run in JupyterLab, and test_slides.py's ``deck`` fixture only waits for it (or builds it
-itself when no build was started).  The build is always a fresh one, into an emptied folder.
+Building decks and static pages (nbconvert, and unpacking reveal.js, MathJax and the widget
+manager from the npm tarballs) takes seconds of CPU per notebook on this repository's 2-core
+machines, so conftest.py starts this build in the background, at a low priority, as soon as the
+tests are collected: it runs while the notebooks run in JupyterLab, and the tests' fixtures only
+wait for it (or build it themselves when no build was started).  The build is always a fresh
+one, into an emptied folder.
 
-As a script: ``python tests/browser/deck.py OUT_DIR`` builds the deck of one notebook (02 when it
-exists) into OUT_DIR and writes OUT_DIR/deck.json: the deck's path and the notebook it was built
-from (a copy in OUT_DIR, given the rule's slide types when the notebook has none).
+What is built, from copies of the notebooks (given the rule's slide types when they have none):
+the deck of 02 (test_slides.py lays out and steps through it) and, for every notebook with a
+kernel-free scrubber (``bh.widgets.scrubber``: a Stack in its saved widget state), its deck and
+its static page (test_offline_scrubbers.py scrubs them).
+
+As a script: ``python tests/browser/deck.py OUT_DIR`` builds into OUT_DIR (decks in it, pages in
+OUT_DIR/pages) and writes OUT_DIR/deck.json: {"deck", "notebook"} for 02 and {"decks", "pages"}:
+the path of each by notebook name.
 """
 import importlib.util
 import json
@@ -38,24 +44,40 @@ def have_vendor():
                                             for spec in classroom.VENDOR.values())
 
 
+def has_kernel_free_scrubber(nb):
+    return any(m.get("model_name") == "StackModel" for m in classroom.widget_state(nb).values())
+
+
 def build(out):
-    """Build the deck into ``out`` (emptied first); returns (deck path, notebook path)."""
+    """Build into ``out`` (emptied first); returns what deck.json holds."""
     out = pathlib.Path(out)
     shutil.rmtree(out, ignore_errors=True)
     out.mkdir(parents=True)
-    source = source_notebook()
-    nb = classroom.read_notebook(source)
-    if any(classroom.slide_type(c) is None for c in nb["cells"]):
-        # The test is of the deck, not of the metadata (tests/test_classroom.py checks that):
-        # give the copy the rule's slide types.
-        for cell, kind in zip(nb["cells"], classroom.assign_slide_types(nb)):
-            cell.setdefault("metadata", {})["slideshow"] = {"slide_type": kind}
-    # built from a copy, which the test reads too (the notebook may be edited meanwhile)
-    source = out / source.name
-    source.write_text(classroom.notebook_text(nb), encoding="utf-8")
-    [path] = classroom.build_slides([source], out)
-    (out / "deck.json").write_text(json.dumps({"deck": str(path), "notebook": str(source)}))
-    return path, source
+    main = source_notebook()
+    copies, scrubbed = [], []
+    for path in classroom.default_notebooks():
+        nb = classroom.read_notebook(path)
+        if path != main and not has_kernel_free_scrubber(nb):
+            continue
+        if any(classroom.slide_type(c) is None for c in nb["cells"]):
+            # The test is of the deck, not of the metadata (tests/test_classroom.py checks that):
+            # give the copy the rule's slide types.
+            for cell, kind in zip(nb["cells"], classroom.assign_slide_types(nb)):
+                cell.setdefault("metadata", {})["slideshow"] = {"slide_type": kind}
+        # built from a copy, which the test reads too (the notebook may be edited meanwhile)
+        copy = out / path.name
+        copy.write_text(classroom.notebook_text(nb), encoding="utf-8")
+        copies.append(copy)
+        if has_kernel_free_scrubber(nb):
+            scrubbed.append(copy)
+    decks = classroom.build_slides(copies, out)
+    pages = classroom.build_pages(scrubbed, out / "pages") if scrubbed else []
+    deck_of = dict(zip(copies, decks))
+    result = {"deck": str(deck_of[out / main.name]), "notebook": str(out / main.name),
+              "decks": {c.stem: str(deck_of[c]) for c in scrubbed},
+              "pages": {p.stem: str(p) for p in pages}}
+    (out / "deck.json").write_text(json.dumps(result))
+    return result
 
 
 class BackgroundBuild:
@@ -76,7 +98,7 @@ class BackgroundBuild:
                                          stderr=subprocess.STDOUT)
 
     def wait(self, timeout=600):
-        """(deck path, notebook path) once the build is over; raises if it failed."""
+        """What deck.json holds, once the build is over; raises if it failed."""
         if self.proc.poll() is None:
             # waited for now: back to a normal priority if this user may (root may; else it
             # simply goes on at its low priority)
@@ -92,8 +114,7 @@ class BackgroundBuild:
         if code != 0:
             raise RuntimeError(f"building the deck failed (exit code {code}):\n"
                                + self.log_path.read_text(errors="replace")[-3000:])
-        result = json.loads((self.out / "deck.json").read_text())
-        return pathlib.Path(result["deck"]), pathlib.Path(result["notebook"])
+        return json.loads((self.out / "deck.json").read_text())
 
     def stop(self):
         if self.proc.poll() is None:
@@ -102,5 +123,6 @@ class BackgroundBuild:
 
 
 if __name__ == "__main__":
-    deck, notebook = build(sys.argv[1])
-    print(f"{deck} (from {notebook})")
+    built = build(sys.argv[1])
+    print(f"{built['deck']} (from {built['notebook']}); with scrubbers: decks {sorted(built['decks'])}, "
+          f"pages {sorted(built['pages'])}")

@@ -6,8 +6,9 @@ decks from.  This test opens notebook 02 in JupyterLab, Run All, selects the fir
 Deck Mode with the notebook toolbar's deck button, and checks as an instructor would see it:
 
 * Deck Mode is on, and only the current slide's cells are on screen (not the whole notebook);
-* <kbd>Space</kbd> steps forward, slide by slide, to the slide holding the first scrubber (a box
-  with a ``.binrnn-text`` line, a ``.binrnn-frame`` image and a slider) and the scrubber is drawn;
+* <kbd>Space</kbd> steps forward, slide by slide, to the slide holding the first scrubber (a
+  ``.binrnn-widget`` box with a ``.binrnn-text`` line, a ``.binrnn-frame`` picture and a slider)
+  and the scrubber is drawn;
 * <kbd>→</kbd> on the slider's handle moves the slider (not the slideshow): the frame's PNG bytes
   and the text line change, the same slide stays on screen; <kbd>←</kbd> brings back the first
   frame and text exactly;
@@ -32,7 +33,7 @@ from .test_notebooks_in_lab import BOX_STATE, Notebook, kernel_ready
 NOTEBOOK = ROOT / os.environ.get("BINRNN_LIVE_SLIDESHOW_NOTEBOOK",
                                  "notebooks/02_forward_pass.ipynb")
 STEP_TIMEOUT = 10       # s; for one keypress to show the next slide
-CHANGE_TIMEOUT = 30     # s; for the scrubber to redraw after its slider moved (a kernel round trip)
+CHANGE_TIMEOUT = 30     # s; for the scrubber to show another frame after its slider moved
 MAX_STEPS = 120         # Space presses before giving up on reaching the scrubber's slide
 
 pytestmark = [
@@ -63,14 +64,13 @@ DECK_STATE = """() => {
   };
 }"""
 
-# The first scrubber of the series' pattern: a .binrnn-text line's box that also holds a
-# .binrnn-frame image and a slider.  Tagged data-binrnn-box="live" for BOX_STATE; returns its cell.
+# The first scrubber of the series' pattern: a .binrnn-widget box that holds a .binrnn-text line,
+# a .binrnn-frame picture and a slider.  Tagged data-binrnn-box="live" for BOX_STATE; returns its cell.
 FIND_SCRUBBER = """() => {
   const panel = document.querySelector('.jp-NotebookPanel:not(.lm-mod-hidden)');
   const cells = Array.from(panel.querySelectorAll('.jp-Notebook .jp-Cell'));
-  for (const text of panel.querySelectorAll('.binrnn-text')) {
-    const box = text.parentElement;
-    if (box.querySelector(':scope > .binrnn-frame')
+  for (const box of panel.querySelectorAll('.binrnn-widget')) {
+    if (box.querySelector('.binrnn-frame') && box.querySelector('.binrnn-text')
         && box.querySelector('.widget-slider .noUi-handle')) {
       box.dataset.binrnnBox = 'live';
       return cells.findIndex(c => c.contains(box));
@@ -147,7 +147,7 @@ def test_live_slideshow_keeps_widgets_working(lab, lab_page, summary):
         nb.check_widgets_and_figures()
         phase("run all")
         target = page.evaluate(FIND_SCRUBBER)
-        assert target >= 0, f"{NOTEBOOK.name}: no scrubber (.binrnn-text + .binrnn-frame + slider)"
+        assert target >= 0, f"{NOTEBOOK.name}: no scrubber (.binrnn-widget with .binrnn-text, .binrnn-frame, slider)"
 
         # -- start Deck Mode from the first cell, as an instructor would -------------------------
         page.locator(".jp-NotebookPanel .jp-Notebook .jp-Cell").first.click()

@@ -5,13 +5,16 @@ kernel is idle and every code cell has run, then check that no cell shows an err
 that every widget the saved notebook displays is rendered (no "Error displaying widget", no
 "Loading widget"), and that every figure (image/png output) the saved notebook has is drawn.
 
-Then every interactive widget of the series' one pattern (``bh.widgets.scrubber`` and the like: a
-box holding a ``.binrnn-text`` line, usually a ``.binrnn-frame`` image, and controls) is used:
-each slider is moved with the keyboard (ArrowRight / ArrowLeft on its handle) and with the mouse
-(drag the handle away, click the track where it was), each toggle, dropdown, checkbox and text box
-is changed and changed back; every change must change what the widget shows (the frame's PNG bytes
-and the text line), and every way back must restore exactly the first frame and text.  Widgets are
-found in the page, so a new notebook or a new scrubber is covered without editing this file.
+Then every interactive widget of the series (a ``.binrnn-widget`` box holding a ``.binrnn-text``
+line, usually a ``.binrnn-frame`` picture, and controls) is used.  A kernel-free scrubber
+(``bh.widgets.scrubber``) is scrubbed as in the offline decks (scrubbing.py: every slider with
+the arrow keys and dragged step by step, every toggle, each change timed from the input event to
+the display frame that shows it).  Any other widget (a live scrubber, the adder): each slider is
+moved with the keyboard (ArrowRight / ArrowLeft on its handle) and with the mouse (drag the handle
+away, click the track where it was), each toggle, dropdown, checkbox and text box is changed and
+changed back.  Every change must change what the widget shows (the frame's PNG bytes and the text
+line), and every way back must restore exactly the first frame and text.  Widgets are found in the
+page, so a new notebook or a new scrubber is covered without editing this file.
 
 Speed (the whole browser test must stay well under 3 minutes on 2 cores): every wait is a condition
 checked inside the page every 20-50 ms (one round trip per wait, no fixed sleeps); JupyterLab is
@@ -33,7 +36,8 @@ import time
 import pytest
 from playwright.sync_api import TimeoutError as PlaywrightTimeout
 
-from .conftest import ARTIFACTS, ROOT, trace
+from . import scrubbing
+from .conftest import ARTIFACTS, LATENCY, ROOT, trace
 
 # BINRNN_BROWSER_NOTEBOOKS: another glob under the repository (e.g. a scratch copy of a notebook
 # in the git-ignored artifacts/ folder, to see the test fail on a deliberately broken widget).
@@ -98,19 +102,20 @@ PAGE_STATE = """() => {
   };
 }"""
 
-# Tag every widget box of the series' pattern (the parent of a .binrnn-text line) with an id and
-# describe its controls; also list .binrnn-frame images that sit in no such box.
+# Tag every widget box of the series (a .binrnn-widget: a scrubber, a live scrubber, the adder)
+# with an id and describe its controls; also list .binrnn-frame images that sit in no such box.
 FIND_BOXES = """() => {
   const panel = document.querySelector('.jp-NotebookPanel:not(.lm-mod-hidden)');
   const cells = Array.from(panel.querySelectorAll('.jp-Notebook .jp-Cell'));
   const boxes = [];
-  panel.querySelectorAll('.binrnn-text').forEach((text, i) => {
-    const box = text.parentElement;
+  panel.querySelectorAll('.binrnn-widget').forEach((box, i) => {
     box.dataset.binrnnBox = String(i);
     boxes.push({
       id: String(i),
       cell: cells.findIndex(c => c.contains(box)),
-      frame: !!box.querySelector(':scope > .binrnn-frame'),
+      frame: !!box.querySelector('.binrnn-frame'),
+      text: !!box.querySelector('.binrnn-text'),
+      kernelFree: box.classList.contains('binrnn-kernel-free'),
       sliders: box.querySelectorAll('.widget-slider .noUi-handle').length,
       toggles: box.querySelectorAll('.widget-toggle-buttons').length,
       dropdowns: box.querySelectorAll('.widget-dropdown select').length,
@@ -118,8 +123,8 @@ FIND_BOXES = """() => {
       texts: box.querySelectorAll('.widget-text input').length,
     });
   });
-  const orphans = Array.from(panel.querySelectorAll('.binrnn-frame'))
-      .filter(f => !f.parentElement.querySelector(':scope > .binrnn-text'))
+  const orphans = Array.from(panel.querySelectorAll('.binrnn-frame, .binrnn-text'))
+      .filter(f => !f.closest('.binrnn-widget'))
       .map(f => cells.findIndex(c => c.contains(f)));
   return {boxes, orphans};
 }"""
@@ -197,8 +202,8 @@ _BOX_READ = """
   async function read(id) {
     const box = document.querySelector(`[data-binrnn-box="${id}"]`);
     if (!box) return null;
-    const text = box.querySelector(':scope > .binrnn-text');
-    const img = box.querySelector(':scope > .binrnn-frame');
+    const text = box.querySelector('.binrnn-text');
+    const img = box.querySelector('.binrnn-frame');
     const frame = await frameOf(img);
     const values = [
       ...Array.from(box.querySelectorAll('.widget-slider .noUi-handle'))
@@ -599,17 +604,30 @@ class Notebook:
         found = self.page.evaluate(FIND_BOXES)
         if found["orphans"]:
             raise AssertionError(
-                f"{self.path.name}: a .binrnn-frame image in cell(s) {found['orphans']} has no "
-                ".binrnn-text line beside it (not built with bh.widgets.scrubber?)")
+                f"{self.path.name}: a .binrnn-frame or .binrnn-text in cell(s) {found['orphans']} "
+                "is in no .binrnn-widget box (not built with bh.widgets?)")
         self.box_report = []
         for box in found["boxes"]:
             controls = box["sliders"] + box["toggles"] + box["dropdowns"] + box["checkboxes"] + box["texts"]
-            if not controls:
+            if not controls or not box["text"]:
                 raise AssertionError(
-                    f"{self.path.name}, widget in cell {box['cell']}: a .binrnn-text box without "
-                    "any control (slider, toggle, dropdown, checkbox, text box)")
+                    f"{self.path.name}, widget in cell {box['cell']}: a .binrnn-widget without "
+                    "a .binrnn-text line or without any control (slider, toggle, dropdown, checkbox, "
+                    "text box)")
+            if box["kernelFree"]:
+                # frames switched in the browser: every control moved and back, each change timed
+                timings = scrubbing.scrub(self.page, f'[data-binrnn-box="{box["id"]}"]',
+                                          f"{self.path.name}, scrubber in cell {box['cell']}")
+                LATENCY.setdefault("JupyterLab", {"keys": [], "mouse": [], "worst_gap": 0.0})
+                for key in ("keys", "mouse"):
+                    LATENCY["JupyterLab"][key] += timings[key]
+                LATENCY["JupyterLab"]["worst_gap"] = max(LATENCY["JupyterLab"]["worst_gap"], timings["worst_gap"])
+                self.box_report.append(f"cell {box['cell']} kernel-free scrubber: keys "
+                                       f"{scrubbing.summary(timings['keys'])}; mouse "
+                                       f"{scrubbing.summary(timings['mouse'])}")
+                continue
             used = self.exercise(box)
-            kind = "scrubber" if box["frame"] else "text widget"
+            kind = "live scrubber" if box["frame"] else "text widget"
             self.box_report.append(f"cell {box['cell']} {kind}: " + ", ".join(used))
 
     def log_console(self):

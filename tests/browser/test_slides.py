@@ -16,8 +16,7 @@ import pathlib
 
 import pytest
 
-from .conftest import ARTIFACTS, BACKGROUND, trace
-from .deck import BackgroundBuild, classroom, have_vendor
+from .deck import classroom
 
 CHROMIUM = os.environ.get("BINRNN_CHROMIUM", "/usr/bin/chromium")
 
@@ -31,16 +30,9 @@ pytestmark = [
 
 
 @pytest.fixture(scope="module")
-def deck():
-    """The deck of one notebook, built by deck.py: in the background since the tests were
-    collected (conftest.py), or here when no build was started."""
-    if not have_vendor():
-        pytest.skip("neither npm nor the cached npm tarballs in build/.cache/npm")
-    build = BACKGROUND.pop("deck", None) or BackgroundBuild(ARTIFACTS / "deck", nice=0)
-    trace("waiting for the deck build")
-    path, source = build.wait()
-    trace("deck built")
-    return path, classroom.read_notebook(source)
+def deck(offline_build):
+    """The deck of one notebook (02), built by deck.py, and the copy it was built from."""
+    return pathlib.Path(offline_build["deck"]), classroom.read_notebook(offline_build["notebook"])
 
 
 def test_the_deck_loads_nothing_from_the_network(deck):
