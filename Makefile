@@ -108,10 +108,11 @@ slides: $(STAMP)
 pages: $(STAMP)
 	$(PY) tools/classroom.py pages $(NOTEBOOKS)
 
-# Student copies in build/student/notebooks/: no worked solutions, outputs cleared.
+# The student edition in build/student/: the notebooks without solutions or answers, the package,
+# environment.yml and postBuild.  BINDER=owner/name points its badges at its own repository.
 student: $(STAMP)
 	rm -rf build/student
-	$(PY) tools/classroom.py student build/student $(NOTEBOOKS)
+	$(PY) tools/classroom.py student build/student $(NOTEBOOKS) $(if $(BINDER),--binder $(BINDER))
 
 # Write the slide types (slide / subslide / fragment / skip / notes) into the notebooks; only
 # cell metadata "slideshow" changes; idempotent.  Re-run after editing a notebook.  The check

@@ -14,7 +14,7 @@ from matplotlib.ticker import MaxNLocator
 
 from . import model
 from .encoding import check_int, one_sum, shown
-from .model import check_targets, forward, sigmoid
+from .model import forward
 from .style import COLORS, DIVERGING
 from .widgets import bake_background, freeze_layout
 
@@ -59,37 +59,6 @@ def _one_sum(params, a, b):
     x, y = one_sum(a, b, WIDTH)
     trace = forward(params, x)
     return a, b, x, y, trace, backward_steps(params, trace, y)
-
-
-_STEP = 1e-30  # complex step: f'(z) = Im f(z + i STEP) / STEP, no subtraction, exact to rounding
-
-
-def complex_step_output_delta(o, y):
-    """dL/dz^o of L = 0.5 (y - sigmoid(z))**2 at z = logit(o), element-wise, by complex step."""
-    o, y = np.asarray(o, dtype=np.float64), np.asarray(y, dtype=np.float64)
-    if not np.all((o > 0) & (o < 1)):
-        raise ValueError("o must hold outputs strictly between 0 and 1")
-    z = np.log(o) - np.log1p(-o)
-    return np.imag(0.5 * (y - sigmoid(z + 1j * _STEP)) ** 2) / _STEP
-
-
-def complex_step_hidden_deltas(params, inputs, targets):
-    """dL/dz^h_t (T, N, H) by complex step: the forward pass re-run once per (t, unit), no recursion."""
-    trace = forward(params, inputs)
-    x, y = trace.inputs, check_targets(targets, trace.inputs)
-    out, T = np.zeros((*x.shape[:2], params.hidden_size)), len(x)
-    for t in range(T):                           # earlier steps' losses are real: they add nothing
-        z = x[t] @ params.U + trace.hidden[t] @ params.W                # (N, H)
-        for j in range(params.hidden_size):
-            zc = z.astype(np.complex128)
-            zc[:, j] += 1j * _STEP                   # one unit of every example: examples don't mix
-            h, total = sigmoid(zc), 0
-            for s in range(t, T):
-                if s > t:
-                    h = sigmoid(x[s] @ params.U + h @ params.W)
-                total = total + 0.5 * (y[s] - sigmoid(h @ params.V)[:, 0]) ** 2
-            out[t, :, j] = np.imag(total) / _STEP
-    return out
 
 
 def reach_back(params, inputs):

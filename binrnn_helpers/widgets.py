@@ -20,8 +20,7 @@ import numpy as np
 
 PNG_DPI = 80                        # widget frames are rendered (and backgrounds baked) at this
 MAX_FRAMES = 200                    # a scrubber stores every frame in the notebook: keep it small
-NEEDS_KERNEL = ("Needs a running kernel: it computes each answer as you change it "
-                "(in a deck or a static page it stays as it was saved).")
+NEEDS_KERNEL = "Needs a running kernel: it computes as you use it (a deck or a static page shows it as saved)."
 
 
 def figure_png(fig, dpi=PNG_DPI):

@@ -6,9 +6,11 @@ import base64
 import json
 import os
 import pathlib
+import re
 import shutil
 import socket
 import struct
+import subprocess
 import sys
 import time
 import zlib
@@ -65,7 +67,7 @@ def test_heights_grow_with_content():
     assert C.cell_height(code) == pytest.approx(C.CELL_PAD + C.CODE_PAD + 10 * C.CODE_LINE)
     # A PNG counts with its pixel height, scaled to the width the deck draws figures at.
     scale = C.IMAGE_WIDTH / 600
-    assert C.cell_height(figure_cell(300)) - C.cell_height(figure_cell(100)) == pytest.approx(200 * scale)
+    assert C.cell_height(figure_cell(280)) - C.cell_height(figure_cell(100)) == pytest.approx(180 * scale)
     wide = figure_cell(300, width=2 * C.IMAGE_WIDTH)
     assert C.cell_height(wide) - C.cell_height(figure_cell(2, width=2 * C.IMAGE_WIDTH)) == pytest.approx(149)
     # ... and no taller than the deck's CSS lets a figure be.
@@ -90,13 +92,13 @@ def test_a_scrubber_counts_one_frame_and_its_text_not_every_frame():
     state = dependency_state(box)
     frame_png = bh.widgets.layers(Frame.fig)[1]
     height = C._widget_height(box.model_id, state)
-    one_frame = C._image_height(frame_png)
+    one_frame = C._image_height(frame_png, C.WIDGET_IMAGE_MAX)
     assert one_frame + C.WIDGET_ROW <= height <= one_frame + C.WIDGET_ROW + 2 * C.MD_LINE
 
 
 def test_a_short_slide_is_not_split():
     nb = as_dict(new_notebook(cells=[new_markdown_cell("# Title"), new_markdown_cell("## A slide"),
-                                     new_code_cell("x = 1"), figure_cell(200),
+                                     new_code_cell("x = 1"), figure_cell(150, width=C.IMAGE_WIDTH),
                                      new_markdown_cell("What the figure shows.")]))
     assert C.assign_slide_types(nb) == ["slide", "slide", "", "", ""]
 
@@ -116,7 +118,7 @@ def test_a_tall_image_starts_a_new_subslide():
     # Without the split, the one subslide would be over the limit, and the check says so.
     nb["cells"][2]["metadata"]["slideshow"] = {"slide_type": "-"}
     [problem] = C.check_notebook(nb)
-    assert "over the 640 px limit" in problem
+    assert f"over the {C.HEIGHT_LIMIT} px limit" in problem
 
 
 def test_headings_solutions_and_self_checks():
@@ -171,9 +173,10 @@ def test_a_cell_taller_than_a_slide_is_split_in_the_deck():
         if cell.cell_type == "markdown":   # nothing lost: every line is in some piece
             joined = "\n".join(p["source"] for p in pieces)
             assert all(line in joined for line in cell.source.splitlines())
-        else:
-            assert "".join(o["text"] for p in pieces for o in p["outputs"]) == cell.outputs[0].text
-            assert all(p["metadata"]["transient"]["remove_source"] for p in pieces[1:])
+        else:                # the outputs continue under captions, with the source hidden
+            assert "".join(o["text"] for p in pieces for o in p.get("outputs", [])) == cell.outputs[0].text
+            assert all(p["metadata"]["transient"]["remove_source"] if p["cell_type"] == "code"
+                       else p["source"] == C.CONTINUED for p in pieces[1:])
 
 
 def test_assign_slides_changes_only_slide_metadata_and_is_idempotent(tmp_path):
@@ -362,7 +365,7 @@ def test_student_refuses_a_non_empty_folder_without_force(repo, tmp_path, capsys
     status, printed, err = run(capsys, "student", out, repo / "notebooks" / "01_a.ipynb")
     assert (status, printed) == (2, "")
     assert err == [f"error: {out}: not empty; choose a new or empty folder, or add --force to "
-                   "replace the README, notebooks and data files it writes (nothing else)"]
+                   "replace the files of the edition it writes (nothing else)"]
     assert snapshot(tmp_path) == before
     (tmp_path / "a-file").write_text("x")
     status, _, err = run(capsys, "student", tmp_path / "a-file", repo / "notebooks" / "01_a.ipynb")
@@ -379,10 +382,11 @@ def test_student_with_force_replaces_only_the_files_it_writes(repo, tmp_path, ca
     assert (status, printed, err) == (0, f"{out / 'notebooks' / '01_a.ipynb'}\n", [])
     after = snapshot(out)
     assert after.pop("mine.txt") == after.pop("notebooks/mine.ipynb") == b"keep"
-    assert sorted(after) == ["README.md", "notebooks", "notebooks/01_a.ipynb"]
+    assert sorted(after) == sorted({"notebooks", "notebooks/01_a.ipynb", "binrnn_helpers",
+                                    *edition_support()})
     copy = json.loads(after["notebooks/01_a.ipynb"])
     assert [C._tags(c) for c in copy["cells"]] == [set(), {"exercise"}]     # no solution
-    assert after["README.md"] == C._STUDENT_README.encode()
+    assert after["README.md"] == C.student_readme(["01_a.ipynb"]).encode()
     assert sorted(p.name for p in tmp_path.iterdir()) == ["out", "repo"]   # no temporary folder left
 
 
@@ -504,9 +508,11 @@ def test_the_student_copy_holds_the_notebooks_a_readme_and_exactly_the_declared_
         student_folder):
     data = {rel for p in NOTEBOOKS for rel in C.series.DATA_FILES.get(p.name, ())}
     files = {rel for rel, content in snapshot(student_folder).items() if content != "folder"}
-    assert files == {"README.md", *(f"notebooks/{p.name}" for p in NOTEBOOKS), *data}
+    assert files == {*edition_support(), *(f"notebooks/{p.name}" for p in NOTEBOOKS),
+                     *(f"data/{pathlib.PurePosixPath(rel).name}" for rel in data)}
     for rel in data:
-        assert (student_folder / rel).read_bytes() == (C.ROOT / rel).read_bytes()
+        assert (student_folder / "data" / pathlib.PurePosixPath(rel).name).read_bytes() == \
+            (C.ROOT / rel).read_bytes()
 
 
 def test_a_quoted_path_in_a_cell_copies_nothing(repo, tmp_path, capsys):
@@ -520,7 +526,8 @@ def test_a_quoted_path_in_a_cell_copies_nothing(repo, tmp_path, capsys):
     out = tmp_path / "out"
     status, _, err = run(capsys, "student", out, notebook)
     assert status == 0
-    assert snapshot(out).keys() == {"README.md", "notebooks", "notebooks/06_extra.ipynb"}
+    assert snapshot(out).keys() == {"notebooks", "notebooks/06_extra.ipynb", "binrnn_helpers",
+                                    *edition_support()}
     assert err == [f"warning: {notebook}: opens ../{rel}, which tools/series.py DATA_FILES does not "
                    "declare; not copied" for rel in ["../secret.txt", "notebooks/04_training.ipynb",
                                                      "tests/data/post_published_log.txt"]]
@@ -657,3 +664,257 @@ def test_a_static_page_links_to_the_other_pages_and_loads_no_remote_image():
         "< [00 Start here](00_start_here.html#Contents) | [next](02_forward_pass.html) | "
         "[guide](../docs/teaching-guide.md)")
     assert nb["cells"][0]["source"].count(".ipynb") == 2                 # the notebook is untouched
+
+
+# ---------------------------------------------------------------- the student edition stands alone
+def edition_support():
+    """The files of an edition besides its copies and data: the package and what installs it."""
+    return {"README.md", ".gitignore", "pyproject.toml", "environment.yml", "postBuild",
+            *(f"binrnn_helpers/{p.name}" for p in (C.ROOT / "binrnn_helpers").glob("*.py"))}
+
+
+def edition_texts(root):
+    """{path: text} of every file of an edition that is text (the .npz weights are not)."""
+    texts = {}
+    for rel, content in snapshot(root).items():
+        if isinstance(content, bytes) and not rel.endswith(".npz"):
+            texts[rel] = content.decode("utf-8")
+    return texts
+
+
+PROMISE = re.compile(r"\bsolutions?\b|\bfolded\b|\bunfold|\bteacher'?s'? guide\b|<details|</summary>",
+                     re.I)
+
+
+@needs_notebooks
+def test_the_edition_promises_no_solution_and_holds_no_answer(student_copies, student_folder):
+    for name, (teacher, student) in student_copies.items():
+        for cell in student["cells"]:
+            source = C._source(cell)
+            assert "solution" not in C._tags(cell), name
+            if cell["cell_type"] == "markdown":
+                found = PROMISE.search(source)
+                assert not found, f"{name}: {found[0]!r} in {source[:300]!r}"
+            else:
+                assert not re.search(r"\w_solution\b", source), f"{name}: {source[:200]!r}"
+        # the folded answers of the instructor notebook: not one of their lines is in the copy
+        answers = {ln.strip() for c in teacher["cells"] if c["cell_type"] == "markdown"
+                   for block in re.findall(r"</summary>(.*?)</details>", C._source(c), re.S)
+                   for ln in block.splitlines() if len(ln.strip()) > 20}
+        text = "\n".join(C._source(c) for c in student["cells"])
+        assert answers and not [ln for ln in answers if ln in text], name
+        # the questions stay: every numbered question of the recall list is still there
+        questions = [ln for c in teacher["cells"] if c["cell_type"] == "markdown"
+                     for ln in re.sub(r"<details>.*?</details>", "", C._source(c), flags=re.S).splitlines()
+                     if re.match(r"\d+\. \S", ln)]
+        assert questions and all(q in text for q in questions), name
+    readme = (student_folder / "README.md").read_text(encoding="utf-8")
+    assert not PROMISE.search(readme)
+    assert "pip install -e" in readme and "conda env create -f environment.yml" in readme
+
+
+@needs_notebooks
+def test_the_edition_has_no_route_to_the_instructor_repository(student_folder):
+    slug = re.escape(C.series.BINDER_SLUG)
+    routes = re.compile(rf"mybinder\.org|github\.com/{slug}|githubusercontent\.com/{slug}|\.\./docs/"
+                        r"|teaching-guide|\bmake lab\b|\bgit clone\b", re.I)
+    texts = edition_texts(student_folder)
+    assert set(texts) >= {f"notebooks/{p.name}" for p in NOTEBOOKS} | {"README.md", "postBuild"}
+    for rel, text in texts.items():
+        assert not routes.search(text), f"{rel}: {routes.search(text)[0]!r}"
+    folders = {rel.split("/")[0] for rel in snapshot(student_folder)}
+    assert folders == {"README.md", ".gitignore", "pyproject.toml", "environment.yml", "postBuild",
+                       "notebooks", "binrnn_helpers", "data"}                 # no tests/, tools/, docs/
+
+
+@needs_notebooks
+def test_every_link_and_path_of_the_copies_stays_inside_the_edition(student_copies, student_folder):
+    readme = (student_folder / "README.md").read_text(encoding="utf-8")
+    anchors = {re.sub(r"\s", "-", re.sub(r"[^\w\s-]", "", h.lower()))
+               for h in re.findall(r"^#+ (.*)$", readme, re.M)}
+    for name, (_, student) in student_copies.items():
+        for rel in C.opened_files(student):                       # "../data/x.txt" in the code
+            assert (student_folder / rel).is_file(), f"{name} opens ../{rel}"
+        for cell in student["cells"]:
+            if cell["cell_type"] != "markdown":
+                continue
+            for target in re.findall(r"\]\(([^)\s]+)\)", C._source(cell)):
+                if target.startswith(("https://", "#")) or not re.search(r"\.(ipynb|md)\b", target):
+                    continue                    # a web page, an anchor, or maths such as [t](1-h)
+                path, _, anchor = target.partition("#")
+                assert (student_folder / "notebooks" / path).resolve().is_relative_to(
+                    student_folder.resolve()), f"{name}: {target}"
+                assert (student_folder / "notebooks" / path).is_file(), f"{name}: {target}"
+                if path == "../README.md":
+                    assert anchor in anchors, f"{name}: {target}"
+
+
+@needs_notebooks
+def test_the_package_imports_and_installs_from_the_edition_alone(student_folder):
+    env = {k: v for k, v in os.environ.items() if k != "PYTHONPATH"}
+    done = subprocess.run([sys.executable, "-c", "import binrnn_helpers; print(binrnn_helpers.__file__)"],
+                          cwd=student_folder, env=env, capture_output=True, text=True, timeout=120)
+    assert done.returncode == 0, done.stderr
+    assert pathlib.Path(done.stdout.strip()).is_relative_to(student_folder / "binrnn_helpers")
+    assert (student_folder / "pyproject.toml").read_bytes() == (C.ROOT / "pyproject.toml").read_bytes()
+    postbuild = (student_folder / "postBuild").read_text(encoding="utf-8")
+    assert os.access(student_folder / "postBuild", os.X_OK)
+    assert "pip install --no-deps ." in postbuild and "tools/" not in postbuild
+    def packages(text):
+        return [ln.strip() for ln in text.splitlines() if ln.strip().startswith("- ")]
+    assert packages((student_folder / "environment.yml").read_text(encoding="utf-8")) == \
+        packages((C.ROOT / "environment.yml").read_text(encoding="utf-8"))
+
+
+@needs_notebooks
+def test_with_binder_every_badge_opens_the_editions_own_repository(tmp_path):
+    out = tmp_path / "edition"
+    C.write_student_copies(out, NOTEBOOKS, binder="my-course/binrnn-student@spring-2027")
+    own = "https://mybinder.org/v2/gh/my-course/binrnn-student/spring-2027"
+    for rel, text in edition_texts(out).items():
+        links = re.findall(r"\((https?://mybinder\.org/v2/[^)]*)\)", text)
+        assert all(link.startswith(own) for link in links), rel
+        if rel.startswith("notebooks/"):
+            first = C._source(json.loads(text)["cells"][0])
+            assert f"{own}?labpath=notebooks%2F{rel.split('/')[1]}" in first, rel
+            assert len(links) == 1, rel
+    readme = (out / "README.md").read_text(encoding="utf-8")
+    assert f"({own}?labpath=notebooks%2F00_start_here.ipynb)" in readme and "On Binder" in readme
+
+
+@pytest.mark.parametrize("binder", ["binrnn/binrnn", "BinRNN/binrnn@student", "just-a-name",
+                                    "a/b/c", "a b/c", "x/..", "x/y@", "x/y@a..b", "-x/y"])
+def test_binder_refuses_the_series_repository_and_what_github_cannot_hold(repo, tmp_path, capsys,
+                                                                         binder):
+    before = snapshot(tmp_path)
+    status, printed, err = run(capsys, "student", tmp_path / "out", repo / "notebooks" / "01_a.ipynb",
+                               f"--binder={binder}")
+    assert (status, printed) == (2, "")
+    why = ("the series' own repository" if binder.lower().startswith("binrnn/binrnn")
+           else "not OWNER/NAME or OWNER/NAME@REF")
+    assert len(err) == 1 and err[0].startswith(f"error: --binder {binder}: ") and why in err[0]
+    assert snapshot(tmp_path) == before
+
+
+def test_the_copy_rewrites_what_promises_a_solution_and_keeps_the_rest(repo, tmp_path, capsys):
+    notebook = small_notebook(repo / "notebooks" / "01_a.ipynb")
+    nb = json.loads(notebook.read_text())
+    nb["cells"][1:1] = [as_dict(new_notebook(cells=[new_markdown_cell(source)]))["cells"][0]
+                        for source in [
+        "[![Launch on Binder](https://mybinder.org/badge_logo.svg)](https://mybinder.org/v2/gh/"
+        f"{C.series.BINDER_SLUG}/HEAD?labpath=notebooks%2F01_a.ipynb)\n\nAfter this you can add.",
+        "Each exercise has a cell to fill in, a self-check cell to run, and a worked solution\n"
+        "(folded) that you can reveal. The solutions define their own functions. Try it.\n\n"
+        "- **Exercises** close it. Then a **worked solution**, folded: click to unfold it.\n"
+        "- Questions close it: try first, then unfold the *Answer* below it to check yourself.\n"
+        "- Run it with `make lab`, or with conda (`make slides`, `make pages`).",
+        "1. Why?\n\n   <details><summary>Answer</summary>\n\n   Because.\n\n   </details>\n\n2. How?",
+        "More: the [teacher's guide](../docs/teaching-guide.md).",
+        "See the [contents](02_b.ipynb#Contents) and the [guide](../docs/bad-inputs.md)."]]
+    notebook.write_text(json.dumps(nb))
+    status, _, err = run(capsys, "student", tmp_path / "out", notebook)
+    assert (status, err) == (0, [])
+    copy = C.read_notebook(tmp_path / "out" / "notebooks" / "01_a.ipynb")
+    assert [C._source(c) for c in copy["cells"] if c["cell_type"] == "markdown"] == [
+        "# A title",
+        "After this you can add.",
+        "Each exercise has a cell to fill in and a self-check cell to run. Try it.\n\n"
+        "- **Exercises** close it.\n"
+        "- Questions close it: try first.\n"
+        "- Run it with pip, or with conda.",
+        "1. Why?\n\n2. How?",
+        "See the contents and the guide."]
+
+
+def test_a_promise_the_tool_cannot_rewrite_stops_it_before_anything_is_written(repo, tmp_path,
+                                                                               capsys):
+    notebook = small_notebook(repo / "notebooks" / "01_a.ipynb")
+    nb = json.loads(notebook.read_text())
+    nb["cells"].insert(1, as_dict(new_notebook(cells=[new_markdown_cell(
+        "| Exercise | Where |\n|---|---|\n| 1 | its worked solution is below |")]))["cells"][0])
+    notebook.write_text(json.dumps(nb))
+    before = snapshot(tmp_path)
+    status, printed, [err] = run(capsys, "student", tmp_path / "out", notebook)
+    assert (status, printed) == (2, "")
+    assert err.startswith("error: notebooks/01_a.ipynb, cell 1: the student edition would still "
+                          "hold a sentence about worked solutions or folded answers: ")
+    assert snapshot(tmp_path) == before
+
+
+# ---------------------------------------------------------------- decks fit to present
+def test_the_deck_moves_folded_answers_into_speaker_notes():
+    question = ("**Think!**\n\n1. Why?\n\n   <details><summary>Answer</summary>\n\n   Because.\n\n   </details>\n\n"
+                "2. And then?\n\n   <details><summary>Answer</summary>\n\n   Then $x$.\n   Two lines.\n\n   </details>\n")
+    shown, notes = C.answers_to_notes(as_dict(new_markdown_cell(question)))
+    assert shown["source"] == "**Think!**\n\n1. Why?\n\n2. And then?\n"
+    assert notes["metadata"]["slideshow"] == {"slide_type": "notes"}
+    assert notes["source"] == "**Answer 1.** Because.\n\n**Answer 2.** Then $x$.\nTwo lines."
+    plain = as_dict(new_markdown_cell("No answers here."))
+    assert C.answers_to_notes(plain) == (plain, None)
+
+
+def test_a_solution_in_the_notes_has_no_test_harness():
+    source = ("def f_solution(x):\n    \"\"\"Doc.\"\"\"\n    return 2 * x\n\n"
+              "passed = bh.exercises.check_function(f_solution, cases(),\n"
+              "                                     forbid=[bh.forward])\n")
+    assert C.solution_only(source) == "def f_solution(x):\n    \"\"\"Doc.\"\"\"\n    return 2 * x"
+    assert C.solution_only("not python (") == "not python ("
+
+
+def test_a_code_cell_too_tall_for_a_slide_continues_on_the_next_under_a_caption():
+    body = "\n".join(f"    total += {k}    # step {k}" for k in range(40))
+    source = "def long():\n    total = 0\n" + body + "\n    return total\n\nprint(long())"
+    cell = as_dict(new_code_cell(source))
+    cell["outputs"] = [new_output("stream", name="stdout", text="780\n")]
+    pieces = C.split_cell(cell)
+    kinds = [(p["cell_type"], C.slide_type(p)) for p in pieces]
+    assert kinds[0] == ("code", None) and ("markdown", "subslide") in kinds
+    captions = [p["source"] for p in pieces if p["cell_type"] == "markdown"]
+    assert captions and set(captions) <= {C.CODE_CONTINUED, C.CONTINUED}
+    shown = [p for p in pieces if p["cell_type"] == "code"
+             and not p["metadata"].get("transient", {}).get("remove_source")]
+    assert len(shown) > 1                                   # the source itself is cut
+    assert "\n".join(C._source(p) for p in shown).replace("\n\n", "\n") == source.replace("\n\n", "\n")
+    assert all(C.cell_height(p) <= C.HEIGHT_LIMIT for p in pieces)
+    outputs = [o for p in pieces for o in p.get("outputs", [])]
+    assert [o["text"] for o in outputs] == ["780\n"]
+    assert all(not p.get("outputs") for p in shown[:-1])     # the output comes after the whole source
+
+
+def test_long_printed_output_continues_under_a_caption():
+    cell = as_dict(new_code_cell("print(log)"))
+    cell["outputs"] = [new_output("stream", name="stdout", text="".join(f"line {k}\n" for k in range(60)))]
+    pieces = C.split_cell(cell)
+    for before, piece in zip(pieces, pieces[1:]):
+        if piece["cell_type"] == "code" and piece["metadata"].get("transient", {}).get("remove_source"):
+            assert before["source"] == C.CONTINUED                 # never output with nothing above it
+    assert sum(len(C._text(o["text"]).splitlines()) for p in pieces for o in p.get("outputs", [])) == 60
+
+
+def test_the_lesson_deck_is_the_notebooks_own_cells(tmp_path):
+    nb = as_dict(new_notebook(cells=[new_markdown_cell("# Title"), new_markdown_cell("Text of a."),
+                                     new_code_cell("secret = 1\nprint(secret)")]))
+    nb["cells"][1]["id"], nb["cells"][2]["id"] = "aaaa0001", "bbbb0002"
+    nb["cells"][2]["outputs"] = [new_output("stream", name="stdout", text="1\n")]
+    path = tmp_path / "07_demo.ipynb"
+    path.write_text(json.dumps(nb))
+    lesson = [{"nb": "07", "cell": "aaaa0001", "note": "Say a."},
+              {"nb": "07", "cell": "bbbb0002", "code": False, "note": "Only the output."}]
+    deck = C.lesson_notebook(lesson, "A lesson", [path])
+    cells = deck["cells"]
+    assert [C.slide_type(c) for c in cells] == ["slide", "slide", "notes", "slide", "notes"]
+    assert cells[1]["source"] == "Text of a." and "Say a." in cells[2]["source"]
+    assert cells[3]["metadata"]["transient"]["remove_source"] is True        # code hidden, output shown
+    assert "07_demo.ipynb, cell bbbb0002" in cells[4]["source"]
+    with pytest.raises(C.Refusal, match="07_demo.ipynb has no cell 'gone0000'"):
+        C.lesson_notebook([{"nb": "07", "cell": "gone0000"}], "A lesson", [path])
+
+
+def test_the_lesson_names_cells_that_exist():
+    """tools/series.py's LESSON: every cell it names is in its notebook (else make slides stops)."""
+    lesson = getattr(C.series, "LESSON", None)
+    if not lesson:
+        pytest.skip("no lesson defined")
+    deck = C.lesson_notebook(lesson, C.series.LESSON_TITLE, NOTEBOOKS)
+    assert sum(C.slide_type(c) == "slide" for c in deck["cells"]) == len(lesson) + 1
+    assert 20 <= len(lesson) <= 30

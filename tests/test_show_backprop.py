@@ -130,29 +130,6 @@ def test_backward_steps_deltas_are_derivatives_of_the_loss():
     np.testing.assert_allclose(st.delta_h, fd_hidden_deltas(params, x, y), rtol=1e-5, atol=1e-10)
 
 
-def test_complex_step_hidden_deltas_agree_with_central_differences():
-    params = bh.init_params(16, seed=4)
-    x, y = sums([12, 100], [99, 3])
-    cs = sb.complex_step_hidden_deltas(params, x, y)
-    assert cs.shape == (8, 2, 16)
-    np.testing.assert_allclose(cs, fd_hidden_deltas(params, x, y), rtol=1e-5, atol=1e-10)
-    small = bh.init_params(3, seed=1)                    # other lengths and hidden sizes
-    x3, y3 = sums([1, 2], [2, 1], width=3)
-    np.testing.assert_allclose(sb.complex_step_hidden_deltas(small, x3, y3),
-                               fd_hidden_deltas(small, x3, y3), rtol=1e-5, atol=1e-10)
-
-
-def test_complex_step_output_delta():
-    o = np.array([[0.2, 0.9, 0.5], [0.01, 0.99, 0.7]])
-    y = np.array([[0.0, 1.0, 1.0], [1.0, 0.0, 0.0]])
-    got = sb.complex_step_output_delta(o, y)
-    z = np.log(o / (1 - o))
-    f = lambda zz: 0.5 * (y - 1 / (1 + np.exp(-zz))) ** 2  # noqa: E731
-    fd = (f(z + 1e-6) - f(z - 1e-6)) / 2e-6
-    np.testing.assert_allclose(got, fd, rtol=1e-6)
-    np.testing.assert_allclose(got, (o - y) * o * (1 - o), rtol=1e-12)
-
-
 def test_reach_back_is_the_norm_of_d_last_output_d_earlier_hidden_state():
     params = bh.init_params(16, seed=0)
     rng = np.random.RandomState(0)
@@ -349,10 +326,6 @@ def test_helpers_reject_bad_arguments():
         sb.backward_steps(params, trace, y[:4])
     with pytest.raises(ValueError, match="hidden units"):
         sb.backward_steps(bh.init_params(4, seed=0), trace, y)
-    with pytest.raises(ValueError, match="o must"):
-        sb.complex_step_output_delta([0.0, 1.0], [1.0, 0.0])
-    with pytest.raises(ValueError, match="inputs"):
-        sb.complex_step_hidden_deltas(params, x[:, :, :1], y)
     with pytest.raises(ValueError, match="inputs"):
         sb.reach_back(params, np.zeros((8, 2)))
     with pytest.raises(ValueError, match="shape"):

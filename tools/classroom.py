@@ -14,13 +14,18 @@ Run it as ``python tools/classroom.py COMMAND`` (the Makefile's classroom target
                                 without Jupyter sees it (outputs and saved widgets; the
                                 scrubbers switch frames with no kernel), assets bundled as for
                                 the decks, so the pages work with no network either
-    student OUT_DIR [NOTEBOOK...] [--force]
-                                copies in OUT_DIR/notebooks/ without worked solutions, outputs
-                                or widget state (exercise stubs and self-checks kept), with the
-                                data files tools/series.py declares for them.  OUT_DIR must be
-                                new or empty (--force: replace only the files it writes), and
-                                outside the source notebooks' folder; it appears only when
-                                complete
+    student OUT_DIR [NOTEBOOK...] [--force] [--binder OWNER/NAME[@REF]]
+                                a student edition in OUT_DIR, a folder that stands alone (zip
+                                it, or push it as a repository of its own): copies in
+                                notebooks/ without worked solutions, folded answers, outputs or
+                                widget state (exercise stubs and self-checks kept), and with no
+                                link to the series' repository or the teacher's guide; the
+                                data files tools/series.py declares for them in data/; the
+                                package with pyproject.toml, environment.yml and postBuild; a
+                                README.  --binder: the edition's own repository, which its
+                                Binder badges open (none without it).  OUT_DIR must be new or
+                                empty (--force: replace only the files it writes), and outside
+                                the source notebooks' folder; it appears only when complete
 
 A notebook that is not one (bad JSON, not UTF-8, no cells) stops any command with one line,
 "error: FILE: what is wrong", exit status 2, before anything is written; so do output folders
@@ -39,7 +44,8 @@ with the template's fonts (20 px text, 19 px code) and the series' wide fallback
   character) into ``MD_LINE`` px lines, a line with inline maths ``MATH_FACTOR`` taller; headings,
   tables (columns shared out by their content, cells wrapped), fenced code and display maths their
   own heights; ``BLOCK_GAP`` between blocks; all times ``MD_SAFETY``;
-* a code cell: ``CODE_LINE`` px per source line (code never wraps), plus its outputs: text
+* a code cell: ``CODE_LINE`` px per line of source wrapped at ``CODE_CHARS`` (the deck wraps long
+  code lines rather than cut them off at the slide's edge), plus its outputs: text
   ``CODE_LINE`` px per line wrapped at ``OUT_WIDTH``; a PNG its pixel height read from its header,
   scaled to ``IMAGE_WIDTH`` and at most ``IMAGE_MAX`` (the deck's CSS caps figures there), plus
   ``IMAGE_PAD``; HTML its table rows and lines; a widget the sum of its parts from the saved widget
@@ -49,10 +55,20 @@ with the template's fonts (20 px text, 19 px code) and the series' wide fallback
 **The limit: ``HEIGHT_LIMIT`` = 640 estimated canvas pixels per subslide** (the 700 px canvas less
 a margin for the estimate's error).  The constants were measured in Chromium on the series' own
 decks; a rule is here because without it the decks have subslides taller than the canvas, or more
-subslides.  ``tests/browser/test_slides.py`` lays a deck out and checks that no subslide the rule
-passes is taller than 700 px.  The deck shows a cell taller than the limit on several subslides
-(``split_cell``: markdown between blocks and table rows, code as its input then its outputs);
-what cannot be split (one code cell's source, one paragraph) is reported by ``check-slides``.
+subslides.  ``tests/browser/test_slides.py`` lays every deck out and checks that no subslide is
+taller than 700 px.  The deck shows a cell taller than the limit on several subslides
+(``split_cell``: markdown between blocks and table rows, code as its input then its outputs,
+and a source taller than a slide at a statement's end, the rest under "The code continues"; outputs
+moved to a subslide of their own sit under a caption that says what they are, unless a titled widget
+says it itself); what cannot be split (one paragraph, one figure) is reported by ``check-slides``.
+
+The deck (``deck_notebook``)
+----------------------------
+No "In [ ]:" prompts (they take 100 px of every code line); a code line longer than the slide
+wraps (CSS) and the height rule counts it; the folded answers of a question move to the speaker
+notes (``answers_to_notes``), and a worked solution there loses its self-check lines
+(``solution_only``).  The lesson deck (``lesson_notebook``) is tools/series.py's ``LESSON``: cells
+of the notebooks by id, one slide each, a code cell's source only where asked, with its note.
 
 The width rule
 --------------
@@ -60,8 +76,8 @@ A printed line wider than the output column wraps wherever the column ends, ofte
 a word or a number ("wro / ng", "0. / 36]").  So every line printed by a cell the deck shows (a text
 output: stream, error or plain-text result) is at most ``OUT_CHARS`` = 64 characters: the 741 px
 column at 11.5 px a character.  ``check-slides`` reports a wider line; ``bh.compare`` and the
-exercises' self-checks keep to it by themselves.  A folded answer (``<details>``) counts as its
-one-line summary in the height rule, as the deck shows it folded.
+exercises' self-checks keep to it by themselves.  A folded answer (``<details>``) counts nothing in
+the height rule: the deck moves it to the speaker notes.
 
 The assignment rules (``assign_slide_types``)
 ---------------------------------------------
@@ -78,6 +94,7 @@ The assignment rules (``assign_slide_types``)
    continues after its last piece.
 """
 import argparse
+import ast
 import base64
 import copy
 import importlib.util
@@ -92,6 +109,7 @@ import subprocess
 import sys
 import tarfile
 import tempfile
+import textwrap
 import time
 import warnings
 
@@ -150,13 +168,18 @@ HEADING = {1: (60, 30, 20.4), 2: (38.4, 20, 13.1), 3: (31.2, 20, 10.6), 4: (30, 
 TABLE_LINE, TABLE_PAD = 24, 9        # table cell: 20 px text, 4 px padding top and bottom
 MATH_LINE = 40                       # one line of display maths
 CODE_LINE, CODE_PAD = 22.8, 16       # 19 px monospace: input and text output
-OUT_WIDTH = 741                      # text output wraps at this width (code input never wraps)
+CODE_WIDTH = 950                     # the code box, with no "In [ ]:" prompt beside it
+#: a longer line of code wraps (82 characters fit; the browser wraps at a space, so count 78)
+CODE_CHARS = int(CODE_WIDTH // CODE_CHAR) - 4
+OUT_WIDTH = 741                      # text output wraps at this width (estimate; the column is wider)
 OUT_CHARS = int(OUT_WIDTH // CODE_CHAR)   # so a printed line of up to 64 characters never wraps
 CELL_PAD = 12                        # padding of every cell
 OUT_GAP = 6                          # between a code cell's outputs
 WIDGET_ROW = 40                      # a row of sliders / text boxes / buttons
-IMAGE_MAX = 540                      # the deck shows no figure taller than this (CSS max-height)
-IMAGE_WIDTH, IMAGE_PAD = 790, 56     # a figure is drawn this wide (scaled up or down), plus padding
+CONTROLS_PER_ROW = 2                 # a slider with its label is about 450 px wide
+IMAGE_MAX = 470                      # the deck shows no figure taller than this (CSS max-height)
+WIDGET_IMAGE_MAX = 360               # nor a widget's picture taller than this
+IMAGE_WIDTH, IMAGE_PAD = 950, 56     # a figure is drawn at most this wide (a widget's scales up), plus padding
 MATH_FACTOR = 1.3                    # a line with inline maths ($...$) is this much taller
 MD_SAFETY = 1.08                     # markdown measured up to this much taller than estimated
 #: A cell that continues the current slide.  nbconvert reads "" and "-" alike; JupyterLab's own
@@ -262,6 +285,10 @@ def _table_height(lines, width):
                for k in range(ncol)]
     if sum(natural) > width:   # the browser shares the width out roughly as the content asks
         natural = [max(60.0, width * n / sum(natural)) for n in natural]
+    if any("$" in text for row in rows for text in row):
+        # typeset maths is not as wide as its source: the browser's columns can differ a lot from
+        # these, so count every cell as if its column had no more than an equal share
+        natural = [min(n, width / ncol) for n in natural]
     height = 0
     for row in rows:
         tallest = max(_cell_lines(text, natural[k] - 2 * TABLE_PAD) for k, text in enumerate(row))
@@ -336,10 +363,10 @@ def _markdown_height(source, width=CONTENT_WIDTH):
 _INLINE_PNG = re.compile(r"""<img\b[^>]*\bsrc=["']data:image/png;base64,([^"']+)["'][^>]*>""", re.I)
 
 
-def _html_height(text):
+def _html_height(text, cap=IMAGE_MAX):
     """An HTML output: its pictures (PNG inline as data: URLs, as a scrubber's frames are), its
     table rows, and a line per paragraph, div, list item or line break."""
-    pictures = [_image_height(m.group(1)) for m in _INLINE_PNG.finditer(text)]
+    pictures = [_image_height(m.group(1), cap) for m in _INLINE_PNG.finditer(text)]
     text = _INLINE_PNG.sub("", text)
     rows = len(re.findall(r"<tr\b", text, re.I))
     lines = len(re.findall(r"<(?:p|div|li|br)\b", text, re.I))
@@ -348,9 +375,9 @@ def _html_height(text):
     return sum(pictures) + rows * (TABLE_LINE + 2 * TABLE_PAD) + max(1, lines) * MD_LINE
 
 
-def _image_height(png):
+def _image_height(png, cap=IMAGE_MAX):
     w, h = png_size(png)
-    return IMAGE_PAD + min(IMAGE_MAX, h * IMAGE_WIDTH / w)
+    return IMAGE_PAD + min(cap, h * IMAGE_WIDTH / w)
 
 
 def _widget_height(model_id, state):
@@ -361,13 +388,15 @@ def _widget_height(model_id, state):
     children = [_widget_height(c[len("IPY_MODEL_"):], state) for c in values.get("children", [])]
     if name in ("VBoxModel", "BoxModel"):
         return sum(children)
+    if name == "HBoxModel" and children and max(children) <= WIDGET_ROW:
+        return WIDGET_ROW * math.ceil(len(children) / CONTROLS_PER_ROW)    # a row of controls wraps
     if name in ("HBoxModel", "StackModel", "GridBoxModel"):
         return max(children, default=0)
     if name == "ImageModel":
         png = [b["data"] for b in model.get("buffers", []) if b.get("path") == ["value"]]
-        return _image_height(png[0]) if png else WIDGET_ROW
+        return _image_height(png[0], WIDGET_IMAGE_MAX) if png else WIDGET_ROW
     if name == "HTMLModel":
-        return max(WIDGET_ROW, _html_height(values.get("value", "")))
+        return max(WIDGET_ROW, _html_height(values.get("value", ""), WIDGET_IMAGE_MAX))
     return WIDGET_ROW
 
 
@@ -398,17 +427,18 @@ def widget_state(nb):
 
 def cell_height(cell, widgets=None):
     """Estimated height in canvas pixels of one cell as the deck shows it (see the module doc)."""
-    if cell.get("cell_type") == "markdown":
-        return CELL_PAD + MD_SAFETY * _markdown_height(_source(cell))
+    if cell.get("cell_type") == "markdown":      # its folded answers go to the speaker notes
+        return CELL_PAD + MD_SAFETY * _markdown_height(_source(answers_to_notes(cell)[0]))
     outputs = [_output_height(o, widgets or {}) for o in cell.get("outputs", [])]
     return CELL_PAD + input_height(cell) + sum(outputs) + OUT_GAP * len(outputs)
 
 
 def input_height(cell):
-    """A code cell's source box: code lines never wrap (the box scrolls sideways)."""
+    """A code cell's source box: a line longer than ``CODE_CHARS`` wraps (the deck's CSS)."""
     if cell.get("metadata", {}).get("transient", {}).get("remove_source"):
         return 0
-    return CODE_PAD + CODE_LINE * max(1, len(_source(cell).splitlines()))
+    lines = _source(cell).splitlines() or [""]
+    return CODE_PAD + CODE_LINE * sum(max(1, math.ceil(len(ln) / CODE_CHARS)) for ln in lines)
 
 
 # ---------------------------------------------------------------------------------------------
@@ -476,33 +506,89 @@ def split_cell(cell, widgets=None):
         outputs = []
         for o in cell.get("outputs", []):
             outputs.extend(_split_output(o, widgets))
-        cells = [_piece_cell(cell, 0, outputs=[])]
-        room = HEIGHT_LIMIT - cell_height(cells[0], widgets)
+        sources = _split_source(_source(cell))
+        cells = [_piece_cell(cell, 0, source=sources[0], outputs=[])]
+        for part in sources[1:]:            # a source taller than a slide: the rest of it below
+            caption = _caption_cell(cell, len(cells), CODE_CONTINUED)
+            cells += [caption, _piece_cell(cell, len(cells) + 1, source=part, outputs=[])]
+            cells[-1]["metadata"]["slideshow"] = {"slide_type": CONTINUE}
+        room = HEIGHT_LIMIT - cell_height(cells[-1], widgets) - (
+            cell_height(cells[-2]) if len(cells) > 1 else 0)
         for o in outputs:
             h = _output_height(o, widgets or {}) + OUT_GAP
             if h <= room:
                 cells[-1]["outputs"].append(o)
                 room -= h
-            else:
+            elif _titled_widget(o, widgets):    # on the next subslide: it says what it is
                 cells.append(_piece_cell(cell, len(cells), outputs=[o], hide_input=True))
                 room = HEIGHT_LIMIT - cell_height(cells[-1], widgets)
+            else:                   # on the next subslide, under a line that says what it is
+                caption = _caption_cell(cell, len(cells), CONTINUED)
+                cells += [caption, _piece_cell(cell, len(cells) + 1, outputs=[o], hide_input=True)]
+                cells[-1]["metadata"]["slideshow"] = {"slide_type": CONTINUE}
+                room = HEIGHT_LIMIT - cell_height(caption) - cell_height(cells[-1], widgets)
         return cells
     return [cell]
 
 
 def _split_output(output, widgets):
     """A text output taller than the limit, as several outputs of consecutive lines."""
-    if output.get("output_type") != "stream" or _output_height(output, widgets or {}) <= \
-            HEIGHT_LIMIT - CELL_PAD - OUT_GAP:
+    room = HEIGHT_LIMIT - CELL_PAD - OUT_GAP - cell_height({"cell_type": "markdown", "source": CONTINUED})
+    if output.get("output_type") != "stream" or _output_height(output, widgets or {}) <= room:
         return [output]
     pieces, current = [], []
     for line in _text(output.get("text")).splitlines(keepends=True):
-        if current and CELL_PAD + OUT_GAP + _text_height("".join(current + [line])) > HEIGHT_LIMIT:
+        if current and _text_height("".join(current + [line])) > room:
             pieces.append(current)
             current = []
         current.append(line)
     pieces.append(current)
     return [dict(output, text="".join(p)) for p in pieces if p]
+
+
+CONTINUED = "*Continued: what the code on the slide before shows.*"
+CODE_CONTINUED = "*The code continues:*"
+
+
+def _caption_cell(cell, k, text):
+    """The line above the part of ``cell`` that the deck moves to a subslide of its own (its
+    outputs, or the rest of a long source), so no slide shows a fragment with nothing to say what
+    it is."""
+    return {"cell_type": "markdown", "id": f"{cell.get('id', 'cell')}-c{k + 1}"[:64],
+            "metadata": {"slideshow": {"slide_type": "subslide"}}, "source": text}
+
+
+def _titled_widget(output, widgets):
+    """Whether ``output`` shows a saved widget whose first line is a bold title (the series'
+    scrubbers): on a slide of its own it needs no caption."""
+    view = output.get("data", {}).get("application/vnd.jupyter.widget-view+json", {})
+    model = (widgets or {}).get(view.get("model_id"), {})
+    children = model.get("state", {}).get("children", [])
+    first = (widgets or {}).get(children[0][len("IPY_MODEL_"):], {}) if children else {}
+    return first.get("model_name") == "HTMLModel" and first["state"].get("value", "").startswith("<b>")
+
+
+def _split_source(source):
+    """A code cell's source as consecutive parts that each fit a slide under a caption, cut
+    where a statement ends (no bracket open), at a blank line when one is near."""
+    limit = HEIGHT_LIMIT - CELL_PAD - cell_height({"cell_type": "markdown", "source": CODE_CONTINUED})
+    if input_height({"cell_type": "code", "source": source}) <= limit:
+        return [source]
+    lines, parts, start, depth, cuts = source.splitlines(), [], 0, 0, []
+    for i, line in enumerate(lines):
+        depth += sum(line.count(c) for c in "([{") - sum(line.count(c) for c in ")]}")
+        if depth <= 0 and not line.rstrip().endswith("\\"):
+            cuts.append(i + 1)                     # a part may end after this line
+        fits = [c for c in cuts if c > start and input_height(
+            {"cell_type": "code", "source": "\n".join(lines[start:c])}) <= limit]
+        if i + 1 < len(lines) and fits and input_height(
+                {"cell_type": "code", "source": "\n".join(lines[start:i + 2])}) > limit:
+            blank = [c for c in fits if c < len(lines) and not lines[c].strip()]
+            cut = blank[-1] if blank and blank[-1] > start + (fits[-1] - start) // 2 else fits[-1]
+            parts.append("\n".join(lines[start:cut]).strip("\n"))
+            start = cut
+    parts.append("\n".join(lines[start:]).strip("\n"))
+    return [p for p in parts if p]
 
 
 def _piece_cell(cell, k, source=None, outputs=None, hide_input=False):
@@ -526,12 +612,52 @@ def deck_notebook(nb):
     nb = copy.deepcopy(nb)
     widgets, cells = widget_state(nb), []
     for cell in nb["cells"]:
-        if slide_type(cell) in ("skip", "notes"):
+        if slide_type(cell) == "notes" and cell.get("cell_type") == "code":
+            cells.append(dict(cell, source=solution_only(_source(cell)), outputs=[]))
+        elif slide_type(cell) in ("skip", "notes"):
             cells.append(cell)
         else:
-            cells.extend(split_cell(cell, widgets))
+            shown, answers = answers_to_notes(cell)
+            cells.extend(split_cell(shown, widgets))
+            if answers:
+                cells.append(answers)
     nb["cells"] = cells
     return without_remote_images(nb)
+
+
+_ANSWER = re.compile(r"\n?[ \t]*<details><summary>Answer</summary>\s*\n(.*?)\n[ \t]*</details>[ \t]*\n?",
+                     re.S)
+
+
+def answers_to_notes(cell):
+    """(the cell without its folded answers, a speaker-notes cell holding them or None): in a
+    deck the room sees the questions, the presenter's notes the answers."""
+    source = _source(cell)
+    if cell.get("cell_type") != "markdown" or not _ANSWER.search(source):
+        return cell, None
+    answers = [textwrap.dedent(m.group(1)).strip() for m in _ANSWER.finditer(source)]
+    questions = re.findall(r"^\s{0,3}(\d+)[.)]\s", source, re.M)
+    labels = questions if len(questions) == len(answers) else [str(k + 1) for k in range(len(answers))]
+    shown = dict(cell, source=re.sub(r"\n{3,}", "\n\n", _ANSWER.sub("\n", source)).rstrip() + "\n")
+    notes = {"cell_type": "markdown", "id": f"{cell.get('id', 'cell')}-answers"[:64],
+             "metadata": {"slideshow": {"slide_type": "notes"}},
+             "source": "\n\n".join(f"**Answer {q}.** {a}" if len(answers) > 1 else f"**Answer.** {a}"
+                                     for q, a in zip(labels, answers))}
+    return shown, notes
+
+
+def solution_only(source):
+    """A worked solution as the speaker notes show it: its imports and definitions, without the
+    lines after them that run the self-check (the test harness)."""
+    try:
+        tree = ast.parse(source)
+    except SyntaxError:
+        return source
+    keep = [node for node in tree.body if isinstance(node, (ast.FunctionDef, ast.Import, ast.ImportFrom,
+                                                              ast.ClassDef, ast.Assign))
+            and not (isinstance(node, ast.Assign) and "check_function" in ast.unparse(node))]
+    lines = source.splitlines()
+    return "\n\n".join("\n".join(lines[n.lineno - 1:n.end_lineno]) for n in keep) or source
 
 
 def without_remote_images(nb):
@@ -604,7 +730,8 @@ def assign_slide_types(nb):
         if kind in ("skip", "notes"):
             types.append(kind)
             continue
-        pieces = [cell_height(c, widgets) for c in split_cell(cell, widgets)]
+        parts = split_cell(cell, widgets)
+        pieces = [cell_height(c, widgets) for c in parts]
         h = pieces[0]
         if kind in ("slide", "subslide") or not started:
             kind, height = kind or "slide", h
@@ -613,8 +740,9 @@ def assign_slide_types(nb):
             kind, height = "subslide", h
         else:
             kind, height = kind or CONTINUE, height + h
-        if len(pieces) > 1:   # the deck shows the rest of a tall cell on subslides of its own
-            height = pieces[-1]
+        if len(parts) > 1:    # the deck shows the rest of a tall cell on subslides of its own
+            last = max(k for k, c in enumerate(parts) if k and slide_type(c) == "subslide")
+            height = sum(pieces[last:])         # the last of them, its caption included
         started = True
         types.append(kind)
     return types
@@ -810,26 +938,338 @@ def data_file(rel):
     return path
 
 
-_STUDENT_README = """# binrnn: student copies
+# The student edition: a folder that stands alone ------------------------------------------------
+# The copies, the package and what installs it, the data files, a README; no tests/, tools/ or
+# docs/.  Nothing in it may lead to a solution: no folded answer, no sentence promising a worked
+# solution, no link to the series' repository (Binder, GitHub) or to the teacher's guide, no step
+# that installs the series' repository.  ``student_notebook`` rewrites what it knows;
+# ``edition_leaks`` then reads every file of the edition, and anything left stops the command.
 
-The notebooks of the series (in `notebooks/`) with the worked solutions taken out and the outputs
-cleared, and the data files they open.  Run each one top to bottom (*Run > Run All Cells*), then
-fill in the exercise cells at the end; the self-check under each exercise says when your answer is
-right.  They need the `binrnn_helpers` package: `pip install -e .` in the binrnn repository (or
-`make lab` there, then open these files).
-"""
+#: Files an edition carries besides the copies, the data and the README: the package (its .py
+#: files) and what installs it: pip reads pyproject.toml, conda and Binder environment.yml, then
+#: Binder runs postBuild.
+EDITION_PACKAGE = "binrnn_helpers"
+EDITION_EXECUTABLE = {"postBuild"}
+
+_GITIGNORE = ".venv/\n__pycache__/\n*.egg-info/\n.ipynb_checkpoints/\n"
+
+_GITHUB_OWNER = re.compile(r"[A-Za-z0-9](?:[A-Za-z0-9]|-(?=[A-Za-z0-9])){0,38}")
+_GITHUB_NAME = re.compile(r"[A-Za-z0-9._-]{1,100}")
+_GIT_REF = re.compile(r"[A-Za-z0-9_][A-Za-z0-9._/-]{0,199}")
 
 
-def write_student_copies(out_dir, notebooks, force=False):
-    """Student copies of ``notebooks`` in ``out_dir/notebooks/``, a README and the data files
-    tools/series.py declares for them, laid out as in the repository (a notebook opens
-    "../tests/data/x.txt", the copy finds ``out_dir/tests/data/x.txt``).  Returns the copies' paths.
+def binder_target(spec):
+    """``OWNER/NAME`` or ``OWNER/NAME@REF``, the GitHub repository an edition is pushed to (and the
+    branch, tag or commit Binder builds; ``HEAD`` when none), as (slug, ref).  Refused unless
+    GitHub could hold it, and for the series' own repository (tools/series.py ``BINDER_SLUG``),
+    which holds every solution."""
+    slug, at, ref = str(spec).partition("@")
+    owner, _, name = slug.partition("/")
+    if not (_GITHUB_OWNER.fullmatch(owner) and _GITHUB_NAME.fullmatch(name)
+            and name not in (".", "..") and (not at or _GIT_REF.fullmatch(ref))
+            and not any(bad in ref for bad in ("..", "//", "@{")) and not ref.endswith(("/", ".", ".lock"))):
+        raise Refusal(f"--binder {spec}: not OWNER/NAME or OWNER/NAME@REF of a GitHub repository "
+                      "(e.g. my-course/binrnn-student or my-course/binrnn-student@main)")
+    if slug.lower() == series.BINDER_SLUG.lower():
+        raise Refusal(f"--binder {spec}: that is the series' own repository (tools/series.py "
+                      "BINDER_SLUG), which holds every solution; push the edition to a repository "
+                      "of its own and name that one")
+    return slug, ref or "HEAD"
+
+
+def _binder_url(target, notebook=None):
+    """The mybinder.org link that builds ``target`` (slug, ref) and opens ``notebook``."""
+    from urllib.parse import quote
+    slug, ref = target
+    url = f"https://mybinder.org/v2/gh/{slug}/{quote(ref, safe='')}"
+    return url + ("?labpath=" + quote(f"notebooks/{notebook}", safe="") if notebook else "")
+
+
+def _binder_badge(target, notebook=None):
+    return f"[![Launch on Binder](https://mybinder.org/badge_logo.svg)]({_binder_url(target, notebook)})"
+
+
+def _series_repository_url():
+    """A URL into the series' own repository: Binder, GitHub, raw files, nbviewer."""
+    slug = re.escape(series.BINDER_SLUG)
+    return re.compile(rf"(?:mybinder\.org/v2/gh|github\.com|githubusercontent\.com|nbviewer\.org/github)"
+                      rf"/{slug}(?![\w.-])", re.I)
+
+
+def edition_data_path(rel):
+    """Where the declared data file ``rel`` goes in an edition: ``data/<its name>`` (an edition
+    has no tests/ or benchmarks/; the copies' quoted paths and mentions are rewritten to match)."""
+    return "data/" + pathlib.PurePosixPath(rel).name
+
+
+def _run_instructions(target, first, badge):
+    """How to run the edition: Binder (only with a target), pip, conda; ``badge`` says where the
+    badge is, ``first`` is the notebook JupyterLab opens."""
+    parts = [f"**On Binder** (nothing to install): click the *launch binder* badge {badge}. The first "
+             "start can take a few minutes while Binder builds the environment. A Binder session is "
+             "temporary: download any notebook you change (*File ▸ Download*)."] if target else []
+    parts += ["**On your machine** (Python 3.10 or newer), in the folder that holds `pyproject.toml` "
+              "and `notebooks/`:\n\n"
+              "```bash\n"
+              "python3 -m venv .venv\n"
+              ". .venv/bin/activate             # on Windows: .venv\\Scripts\\activate\n"
+              'pip install -e ".[lab]"          # binrnn_helpers, JupyterLab and the widgets\n'
+              f"jupyter lab notebooks/{first}\n"
+              "```",
+              "**With conda**, in the same folder:\n\n"
+              "```bash\n"
+              "conda env create -f environment.yml\n"
+              "conda activate binrnn\n"
+              "pip install --no-deps -e .       # binrnn_helpers itself\n"
+              f"jupyter lab notebooks/{first}\n"
+              "```"]
+    return "\n\n".join(parts)
+
+
+def student_readme(names, target=None, sections=(), data=False):
+    """The edition's README: what it is, how to install and open it, how to work through a
+    notebook, what the folder holds; then ``sections`` of the series' README that the copies
+    link to (their headings kept, so the links' anchors hold)."""
+    titles = dict(series.NOTEBOOKS)
+    first = names[0] if names else "00_start_here.ipynb"
+    lines = ["# binrnn: a recurrent network that learns to add", ""]
+    if target:
+        lines += [_binder_badge(target, first), ""]
+    lines += ["Jupyter notebooks that build a small recurrent neural network by hand in numpy and watch "
+              "it learn to add binary numbers, one bit per time step. Read them in order:", ""]
+    lines += [f"{i}. [{titles.get(n, n)}](notebooks/{n})" for i, n in enumerate(names, 1)]
+    lines += ["", "## How to run them", "",
+              _run_instructions(target, first, "above (each notebook has its own at the top)"), "",
+              "## How to work through a notebook", "",
+              "Run all its cells first (*Run ▸ Run All Cells*): each notebook stands on its own and runs "
+              "top to bottom in a few seconds. Questions marked *Think!*, and the questions at the end "
+              "of each notebook, are yours to answer. Each exercise is a cell to fill in: a function "
+              "that raises `NotImplementedError` until you write it. Run it, then run the self-check "
+              "below it, which says \"✓\" when your function is right, or \"✗\" with the first case "
+              "that is not.", "",
+              "## What is in this folder", "",
+              "- `notebooks/`: the series, saved without outputs: run them to see the figures and "
+              "widgets.",
+              f"- `{EDITION_PACKAGE}/`: the package the notebooks import (`import binrnn_helpers as bh`)."]
+    if data:
+        lines += ["- `data/`: the files the notebooks read (the post's log and weights, measured results)."]
+    lines += ["- `pyproject.toml`, `environment.yml`, `postBuild`: what pip, conda and Binder install."]
+    if sections:
+        lines += ["", "---", "", "The notebooks link to these sections of the series' README:"]
+        for section in sections:
+            lines += ["", section]
+    return "\n".join(lines) + "\n"
+
+
+def _readme_sections():
+    """The level-2 sections of the series' README by their GitHub anchor ("## Performance" is
+    ``performance``): the copies' links to ``../README.md#anchor`` are kept when there is one."""
+    path = ROOT / "README.md"
+    if not path.is_file():
+        return {}
+    sections, anchor = {}, None
+    for line in path.read_text(encoding="utf-8").splitlines():
+        if line.startswith("## ") or line.startswith("# "):
+            anchor = None
+            if line.startswith("## "):
+                anchor = re.sub(r"\s", "-", re.sub(r"[^\w\s-]", "", line[3:].strip().lower()))
+                sections[anchor] = [line]
+        elif anchor:
+            sections[anchor].append(line)
+    return {a: "\n".join(lines).strip() for a, lines in sections.items()}
+
+
+def _edition_files(target):
+    """{path in the edition: the repository file to copy, or its text}, for what an edition holds
+    besides the copies, the data and the README (``EDITION_PACKAGE``)."""
+    files = {f"{EDITION_PACKAGE}/{p.name}": p for p in sorted((ROOT / EDITION_PACKAGE).glob("*.py"))}
+    if not files:
+        raise Refusal(f"{ROOT / EDITION_PACKAGE}: no package to put in the student edition", status=1)
+    files["pyproject.toml"] = ROOT / "pyproject.toml"
+    env = (ROOT / "environment.yml").read_text(encoding="utf-8").splitlines()
+    while env and (env[0].startswith("#") or not env[0].strip()):     # its comments name tools/
+        env.pop(0)
+    files["environment.yml"] = "\n".join(
+        ["# Conda / Binder environment.  Binder builds it, then runs postBuild, which installs",
+         "# binrnn_helpers (Binder does not install the local package).", *env]) + "\n"
+    overrides = ROOT / "tools" / "jupyterlab_overrides.json"
+    settings = ["# JupyterLab's default settings for this environment: no news prompt.",
+                "settings=\"$(python -c 'import sys; print(sys.prefix)')/share/jupyter/lab/settings\"",
+                'mkdir -p "$settings"', "cat > \"$settings/overrides.json\" <<'JSON'",
+                overrides.read_text(encoding="utf-8").rstrip("\n"), "JSON"] if overrides.is_file() else []
+    files["postBuild"] = "\n".join(
+        ["#!/bin/bash", "# Binder runs this after creating the conda environment from environment.yml.",
+         "set -euo pipefail", "pip install --no-deps .", *settings]) + "\n"
+    files[".gitignore"] = _GITIGNORE
+    return files
+
+
+# What the copies' markdown says about solutions, folded answers and the series' own tools,
+# rewritten clause by clause where a clause can go; then every sentence still naming a solution, a
+# fold or the teacher's guide goes whole (a list item with no sentence left goes too).
+_S = r"\s+"
+_STUDENT_REWRITES = [
+    (rf",?{_S}(a{_S}self-check{_S}cell{_S}to{_S}run(?:{_S}after{_S}it)?),?{_S}and{_S}a{_S}worked"
+     rf"{_S}solution[^.]*", r" and \1"),
+    (rf"{_S}and{_S}folded{_S}worked{_S}solutions", ""),
+    (rf",?{_S}then{_S}unfold{_S}the{_S}\*Answer\*[^.]*", ""),
+    (rf"{_S}\((?:`make [\w-]+`(?:,{_S}|{_S}and{_S})?)+\)", ""),       # (`make slides`, `make pages`)
+    (r"`make(?: lab)?`", "pip"),
+]
+_WITHOUT_BINDER = [(rf"{_S}or{_S}on{_S}Binder\b", ""), (rf"\bon{_S}Binder,{_S}", "")]
+_DROP_SENTENCE = re.compile(r"\bsolutions?\b|\bfolded\b|\bunfold|\bteacher'?s'? guide\b"
+                            r"|\]\([^)]*teaching-guide|`(?:tools|tests|docs)/`", re.I)
+_SENTENCE_END = re.compile(r"(?:(?<=[.!?])|(?<=[.!?]\)))(?<!e\.g\.)(?<!i\.e\.)(\s+)(?=[(*`\[A-Z])")
+_DETAILS = re.compile(r"[ \t]*<details\b.*?</details>[ \t]*", re.S | re.I)
+_MD_LINK = re.compile(r"(!?)\[((?:[^\[\]]|\[[^\]]*\])*)\]\(([^()\s]*(?:\([^()\s]*\)[^()\s]*)*)\)")
+_FILE_TARGET = re.compile(r"(?:\.\.?/)*[\w.%/-]+\.\w+(?:#\S*)?")
+_RUN_HEADING = re.compile(r"#{2,3} How to run it\b", re.I)
+
+
+def _drop_sentences(text, pattern=None):
+    """``text`` (markdown) without the sentences of its paragraphs and list items that match
+    ``pattern`` (``_DROP_SENTENCE``); code, headings, tables and HTML lines are left as they are."""
+    pattern = pattern or _DROP_SENTENCE
+    units, fenced = [], False          # [prose?, lines]
+    for line in text.split("\n"):
+        stripped = line.lstrip()
+        if stripped.startswith(("```", "~~~")):
+            fenced = not fenced
+        prose = not fenced and stripped and not stripped.startswith(("```", "~~~", "#", "|", "<", "$$"))
+        if prose and units and units[-1][0] and not _ITEM.match(line):
+            units[-1][1].append(line)
+        else:
+            units.append([bool(prose), [line]])
+    out = []
+    for prose, lines in units:
+        text = "\n".join(lines)
+        if prose and pattern.search(text):
+            item = _ITEM.match(lines[0])
+            prefix = lines[0][:item.start(3)] if item else ""
+            pieces = _SENTENCE_END.split(text[len(prefix):]) + [""]    # sentence, space, ...
+            kept = "".join(sentence + space for sentence, space in zip(pieces[::2], pieces[1::2])
+                           if not pattern.search(sentence)).rstrip()
+            if not kept:
+                continue
+            text = prefix + kept
+        out.append(text)
+    return "\n".join(out)
+
+
+def student_notebook(nb, name, target=None, files=(), data=None, sections=None):
+    """The student copy of ``nb`` (a notebook dict whose solution cells are already removed; it is
+    changed in place and returned): every <details> fold (the answers of the recall and Think!
+    questions) removed; the sentences that promise a worked solution or a folded answer, or point
+    to the teacher's guide, rewritten or removed; "How to run it" rewritten for the edition; the
+    Binder links pointed at ``target`` (slug, ref) or removed; links to files outside the edition
+    (``files``) unlinked, except ``../README.md#anchor`` when ``sections`` has that anchor (it is
+    then recorded in ``sections["used"]``); ``data`` ({repository path: edition path}) rewritten
+    in every cell.  A markdown cell left empty goes."""
+    data = data or {}
+    sections = sections if sections is not None else {}
+    repository = _series_repository_url()
+    first = next((rel[len("notebooks/"):] for rel in files if rel.startswith("notebooks/")), name)
+
+    def link(match):
+        bang, text, target_url = match.groups()
+        if target_url.startswith(("http://", "https://", "//")):
+            if not repository.search(target_url):
+                return match.group(0)
+            if target and "mybinder.org/" in target_url.lower():
+                query = target_url.partition("?")[2]
+                notebook = re.search(r"labpath=notebooks%2F([^&#]+)", query)
+                return f"{bang}[{text}]({_binder_url(target, notebook and notebook.group(1))})"
+            return "" if bang or text.startswith("![") else text
+        if not _FILE_TARGET.fullmatch(target_url) or target_url.startswith("#"):
+            return match.group(0)
+        path, _, anchor = target_url.partition("#")
+        rel = os.path.normpath(os.path.join("notebooks", path)).replace(os.sep, "/")
+        if rel == "README.md" and anchor in sections.get("found", {}):
+            sections.setdefault("used", set()).add(anchor)
+            return match.group(0)
+        if rel in files and rel != "README.md":
+            return match.group(0)
+        return "" if bang else text
+
+    cells = []
+    for cell in nb["cells"]:
+        source = _source(cell)
+        for rel, new in data.items():
+            source = source.replace(rel, new)
+        if cell.get("cell_type") == "markdown":
+            if _RUN_HEADING.match(source):
+                heading = source.split("\n", 1)[0]
+                source = f"{heading}\n\n" + _run_instructions(
+                    target, first, "at the top of this notebook, or of any other")
+            source = _DETAILS.sub("", source)
+            for pattern, new in _STUDENT_REWRITES + ([] if target else _WITHOUT_BINDER):
+                source = re.sub(pattern, new, source)
+            source = _drop_sentences(source)
+            source = _MD_LINK.sub(link, source)
+            source = re.sub(r"\n[ \t]*(?:\n[ \t]*)+\n", "\n\n", source).strip()
+            if not source:
+                continue
+        cell["source"] = source.splitlines(keepends=True)        # as nbformat writes it
+        cells.append(cell)
+    nb["cells"] = cells
+    return nb
+
+
+_LEAK_ANYWHERE = [
+    (None, "a link to the series' repository, which holds every solution"),
+    (re.compile(r"\.\./docs/|teaching-guide", re.I), "a link to the teacher's guide"),
+]
+_LEAK_IN_PROSE = [
+    (re.compile(r"<details\b", re.I), "a folded answer"),
+    (re.compile(r"\bsolutions?\b|\bfolded\b|\bunfold", re.I),
+     "a sentence about worked solutions or folded answers"),
+    (re.compile(r"\bteacher'?s'? guide\b", re.I), "a mention of the teacher's guide"),
+    (re.compile(r"\bmake lab\b|\bgit clone\b", re.I), "an install step of the series' repository"),
+]
+_LEAK_IN_CODE = [(re.compile(r"\w_solution\b"), "a worked solution's name")]
+
+
+def edition_leaks(text, prose=True, code=False, target=None):
+    """What in ``text`` (a file of the edition, or one cell) could lead a student to a solution,
+    as (what, the text around it).  Every text: links into the series' repository (and, without
+    a Binder ``target``, to mybinder.org at all), to docs/ or the teacher's guide.  ``prose``
+    (markdown, the README): folded answers, sentences about worked solutions, `make lab` and
+    `git clone`.  ``code``: names of worked solutions."""
+    found = []
+    checks = [(_series_repository_url(), _LEAK_ANYWHERE[0][1])] + _LEAK_ANYWHERE[1:]
+    if not target:
+        checks.append((re.compile(r"mybinder\.org/v2/", re.I), "a Binder link (no --binder given)"))
+    checks += (_LEAK_IN_PROSE if prose else []) + (_LEAK_IN_CODE if code else [])
+    for pattern, what in checks:
+        for m in pattern.finditer(text):
+            found.append((what, text[max(0, m.start() - 30):m.end() + 30].replace("\n", " ")))
+    return found
+
+
+def _refuse_leaks(rel, found):
+    if found:
+        (where, what, around), more = found[0], len(found) - 1
+        raise Refusal(f"{rel}{where}: the student edition would still hold {what}: ...{around}...; "
+                      "reword the source (tools/classroom.py rewrites only what it knows)"
+                      + (f" ({more} more)" if more else ""))
+
+
+def write_student_copies(out_dir, notebooks, force=False, binder=None):
+    """A student edition of ``notebooks`` in ``out_dir``: a folder that stands alone and holds no
+    solution, ready to zip or to push as a repository of its own.  It holds the copies in
+    ``out_dir/notebooks/`` (``student_exporter``, then ``student_notebook``), the data files
+    tools/series.py declares for them in ``data/`` (the copies' paths rewritten to match),
+    ``binrnn_helpers/`` with pyproject.toml (``pip install -e .``), environment.yml and postBuild
+    (conda, Binder), a .gitignore and a README.  ``binder`` ("OWNER/NAME" or "OWNER/NAME@REF",
+    the edition's own repository): the Binder badges open it; without it, the copies have none.
+    Returns the copies' paths.
 
     Refused, with nothing written: an ``out_dir`` that is, contains or lies inside the folder of
     a source notebook or the repository's notebooks/; a non-empty ``out_dir`` unless ``force``
     (which replaces the files named above and touches nothing else); a file that is not a
-    notebook.  Everything is written into a temporary folder beside ``out_dir`` first, and moved
-    into place only when complete."""
+    notebook; an edition in which ``edition_leaks`` still finds something.  Everything is written
+    into a temporary folder beside ``out_dir`` first, and moved into place only when complete."""
+    target = binder_target(binder) if binder is not None else None
     out = pathlib.Path(out_dir).resolve()
     paths = [pathlib.Path(p) for p in notebooks]
     for folder in {NOTEBOOK_DIR.resolve(), *(p.resolve().parent for p in paths)}:
@@ -840,24 +1280,49 @@ def write_student_copies(out_dir, notebooks, force=False):
         raise Refusal(f"{out_dir}: not a folder")
     if out.is_dir() and any(out.iterdir()) and not force:
         raise Refusal(f"{out_dir}: not empty; choose a new or empty folder, or add --force to "
-                      "replace the README, notebooks and data files it writes (nothing else)")
+                      "replace the files of the edition it writes (nothing else)")
     nbformat = _require("nbformat", "student")
     _require("nbconvert", "student")
     exporter = student_exporter()
-    files = {}                      # path in out_dir -> text, or the repository file to copy
+    read, data = {}, {}
     for path in paths:
-        nb = read_notebook(path)
-        if f"notebooks/{path.name}" in files:
+        if path.name in read:
             raise Refusal(f"{path}: a second notebook named {path.name}")
-        files[f"notebooks/{path.name}"], _ = exporter.from_notebook_node(
-            nbformat.reads(json.dumps(nb), as_version=4))
+        read[path.name] = nb = read_notebook(path)
         declared = series.DATA_FILES.get(path.name, ())
         for rel in declared:
-            files[rel] = data_file(rel)
+            new = edition_data_path(rel)
+            if new in data.values() and data.get(rel) != new:
+                raise Refusal(f"{rel}: tools/series.py DATA_FILES names two files {new} in a "
+                              "student edition; rename one")
+            data[rel] = new
         for rel in sorted(set(opened_files(nb)) - set(declared)):
             print(f"warning: {path}: opens ../{rel}, which tools/series.py DATA_FILES does not "
                   "declare; not copied", file=sys.stderr)
-    files["README.md"] = _STUDENT_README
+    files = {f"notebooks/{name}": None for name in read}
+    files.update({new: data_file(rel) for rel, new in data.items()})
+    files.update(_edition_files(target))
+    files["README.md"] = None            # last: written when the copies say what it must hold
+    sections = {"found": _readme_sections()}
+    for path in paths:
+        text, _ = exporter.from_notebook_node(nbformat.reads(json.dumps(read[path.name]), as_version=4))
+        nb = student_notebook(json.loads(text), path.name, target, files,
+                              {rel: data[rel] for rel in series.DATA_FILES.get(path.name, ())},
+                              sections)
+        for i, cell in enumerate(nb["cells"]):
+            _refuse_leaks(f"notebooks/{path.name}", [
+                (f", cell {i}", *leak) for leak in edition_leaks(
+                    _source(cell), prose=cell.get("cell_type") == "markdown",
+                    code=cell.get("cell_type") == "code", target=target)])
+        files[f"notebooks/{path.name}"] = notebook_text(nb)
+    used = [text for anchor, text in sections["found"].items() if anchor in sections.get("used", ())]
+    files["README.md"] = student_readme(list(read), target, used, data=bool(data))
+    for rel, content in files.items():
+        text = content.read_text(encoding="utf-8") if isinstance(content, pathlib.Path) and \
+            content.suffix in (".py", ".toml", ".yml", ".md", ".txt", ".json") else content
+        if isinstance(text, str) and not rel.startswith("notebooks/"):
+            _refuse_leaks(rel, [("", *leak) for leak in edition_leaks(
+                text, prose=rel == "README.md", target=target)])
     for rel in files:
         dest = out / rel
         if dest.parent.resolve() != (out / rel).parent:
@@ -886,6 +1351,8 @@ def _write_then_move(out, files, force):
                 shutil.copy2(content, tmp / rel)
             else:
                 (tmp / rel).write_text(content, encoding="utf-8")
+                if rel in EDITION_EXECUTABLE:
+                    os.chmod(tmp / rel, 0o777 & ~umask)
         if force and out.is_dir() and any(out.iterdir()):
             _replace_files(tmp, out, list(files))
         else:
@@ -957,6 +1424,16 @@ _TEMPLATE = r"""{%- extends 'index.html.j2' -%}
 <style type="text/css">
 /* binrnn: no figure taller than IMAGE_MAX canvas px, so a figure and its caption fit a slide */
 .reveal .jp-OutputArea-output img { max-height: IMAGE_MAXpx; width: auto; }
+/* binrnn: a widget's pictures (a scrubber's layers alike) at most WIDGET_IMAGE_MAX px tall, so the
+   widget, its controls and its text line fit a slide under a caption */
+.reveal .jupyter-widgets img { max-height: WIDGET_IMAGE_MAXpx; width: auto; }
+/* binrnn: code in a markdown cell as large as a code cell's (reveal.js draws it at 0.55em) */
+.reveal .jp-RenderedMarkdown pre, .reveal .jp-RenderedMarkdown pre code {
+  font-size: 19px; line-height: 22.8px; }
+/* binrnn: a code line longer than the slide wraps (under its own indentation) instead of being
+   cut off at the right edge; check-slides counts the wrapped lines */
+.reveal .jp-InputArea-editor pre, .reveal .jp-InputArea .highlight pre {
+  white-space: pre-wrap; overflow-wrap: anywhere; }
 </style>
 {%- endblock html_head_css -%}
 {%- block footer_js -%}
@@ -974,7 +1451,7 @@ require(["{{ reveal_url_prefix }}/dist/reveal.js"], function (Reveal) {
 });
 </script>
 {%- endblock footer_js -%}
-""".replace("IMAGE_MAX", str(IMAGE_MAX))
+""".replace("WIDGET_IMAGE_MAX", str(WIDGET_IMAGE_MAX)).replace("IMAGE_MAX", str(IMAGE_MAX))
 
 
 def npm_tarball_path(spec, cache=None):
@@ -1095,6 +1572,8 @@ def slides_exporter():
     exporter.reveal_theme = "white"            # its fonts ship with reveal.js (simple's do not)
     exporter.reveal_number = "c/t"
     exporter.reveal_scroll = True              # a safety net; the height rule keeps it unused
+    exporter.exclude_input_prompt = True       # "In [12]:" takes 100 px of every code line's width
+    exporter.exclude_output_prompt = True
     return _offline(exporter)
 
 
@@ -1145,19 +1624,78 @@ def _export(notebooks, out_dir, exporter, suffix, prepare=lambda nb: nb):
 
 
 def _write_index(out_dir, title, pages, keys=""):
-    links = "\n".join(f'<li><a href="{p.name}">{p.name.split(".")[0]}</a></li>' for p in pages)
+    lesson = getattr(series, "LESSON_FILE", None)
+    names = {f"{lesson}.slides.html": f"Lesson: {getattr(series, 'LESSON_TITLE', lesson)}"} if lesson else {}
+    links = "\n".join(f'<li><a href="{p.name}">{names.get(p.name, p.name.split(".")[0])}</a></li>'
+                       for p in pages)
     (pathlib.Path(out_dir) / "index.html").write_text(
         f"<!DOCTYPE html><meta charset='utf-8'><title>{title}</title>"
         f"<h1>{title}</h1><ul>\n{links}\n</ul>\n{keys}", encoding="utf-8")
 
 
+def lesson_notebook(lesson, title, notebooks):
+    """The lesson deck as a notebook: a title slide, then each entry of ``lesson`` ({"nb": "03",
+    "cell": id, "code": bool, "note": text}) as a slide of its own: that cell of that notebook
+    (a code cell's source only if "code"), its folded answers and the entry's note as speaker
+    notes.  The cells are the notebooks' own, found by id, so the lesson cannot drift from them;
+    an id that is gone stops the build."""
+    by_prefix = {pathlib.Path(p).name[:2]: (pathlib.Path(p), read_notebook(p)) for p in notebooks}
+    cells = [{"cell_type": "markdown", "id": "lesson-title", "metadata": {"slideshow": {"slide_type": "slide"}},
+              "source": f"# {title}\n\nEvery slide is a cell of the binrnn notebooks; the speaker notes "
+                        "(press S) say which, and what to ask."}]
+    state = {}
+    for k, entry in enumerate(lesson):
+        if entry["nb"] not in by_prefix:
+            raise Refusal(f"lesson slide {k + 1}: no notebook {entry['nb']}_*.ipynb", status=2)
+        path, nb = by_prefix[entry["nb"]]
+        found = [c for c in nb["cells"] if c.get("id") == entry["cell"]]
+        if not found:
+            raise Refusal(f"lesson slide {k + 1}: {path.name} has no cell {entry['cell']!r}", status=2)
+        cell, answers = answers_to_notes(copy.deepcopy(found[0]))
+        cell["metadata"] = dict(cell.get("metadata", {}), slideshow={"slide_type": "slide"})
+        if cell.get("cell_type") == "code" and not entry.get("code"):
+            cell["metadata"].setdefault("transient", {})["remove_source"] = True
+        cell["id"] = f"lesson-{k + 1}"
+        notes = [f"Slide {k + 1}: {path.name}, cell {entry['cell']}.", entry.get("note", "")]
+        if answers:
+            notes.append(_source(answers))
+        cells += [cell, {"cell_type": "markdown", "id": f"lesson-{k + 1}-notes",
+                         "metadata": {"slideshow": {"slide_type": "notes"}},
+                         "source": "\n\n".join(n for n in notes if n)}]
+        state.update(widget_state(nb))
+    lesson_nb = {"cells": cells, "metadata": {"kernelspec": {"name": "python3", "display_name": "Python 3",
+                                                             "language": "python"}},
+                 "nbformat": 4, "nbformat_minor": 5}
+    if state:
+        lesson_nb["metadata"]["widgets"] = {"application/vnd.jupyter.widget-state+json":
+                                            {"state": state, "version_major": 2, "version_minor": 0}}
+    return without_remote_images(lesson_nb)
+
+
 def build_slides(notebooks, out_dir=SLIDES_DIR):
-    """One deck per notebook into ``out_dir``; returns the deck paths."""
+    """One deck per notebook into ``out_dir``, and the lesson deck (tools/series.py's LESSON) when
+    every notebook it draws on is among them; returns the deck paths.  The index lists every deck
+    in ``out_dir``, from this build or an earlier one."""
+    out_dir = pathlib.Path(out_dir)
     decks = _export(notebooks, out_dir, slides_exporter(), ".slides.html", deck_notebook)
-    _write_index(out_dir, "binrnn slides", decks,
-                 "<p>Keys: arrows step, <kbd>S</kbd> speaker notes (worked solutions), <kbd>Esc</kbd> "
-                 "overview. Scrubbers work with no kernel: click a slider, then use the arrow keys; "
-                 "click the slide outside the widget to step the deck again.</p>\n")
+    lesson = getattr(series, "LESSON", None)
+    prefixes = {pathlib.Path(p).name[:2] for p in notebooks}
+    if lesson and {entry["nb"] for entry in lesson} <= prefixes:
+        nbformat = _require("nbformat", "slides")
+        nb = nbformat.reads(json.dumps(lesson_notebook(lesson, series.LESSON_TITLE, notebooks)), as_version=4)
+        body, _ = slides_exporter().from_notebook_node(nb, resources={"metadata": {"name": series.LESSON_FILE}})
+        if network_references(body):
+            raise Refusal(f"the lesson deck would load from the network: {network_references(body)[0]}", status=1)
+        target = out_dir / f"{series.LESSON_FILE}.slides.html"
+        target.write_text(body, encoding="utf-8")
+        decks.insert(0, target)
+    every = sorted(out_dir.glob("*.slides.html"),
+                   key=lambda d: (not d.name.startswith(getattr(series, "LESSON_FILE", "~")), d.name))
+    _write_index(out_dir, "binrnn slides", every,
+                 "<p>Keys: arrows step, <kbd>S</kbd> speaker notes (answers, worked solutions, the "
+                 "teacher's cues), <kbd>Esc</kbd> overview. Scrubbers work with no kernel: click a "
+                 "slider, then use the arrow keys; click the slide outside the widget to step the "
+                 "deck again.</p>\n")
     return decks
 
 
@@ -1205,11 +1743,15 @@ def main(argv=None):
     p = sub.add_parser("pages", help="offline static HTML pages into build/pages/")
     p.add_argument("notebooks", nargs="*", type=pathlib.Path)
     p.add_argument("--out", type=pathlib.Path, default=PAGES_DIR)
-    p = sub.add_parser("student", help="student copies without solutions, in OUT_DIR/notebooks/")
+    p = sub.add_parser("student", help="a student edition without solutions in OUT_DIR: copies, "
+                       "package, data, README")
     p.add_argument("out_dir", type=pathlib.Path)
     p.add_argument("notebooks", nargs="*", type=pathlib.Path)
     p.add_argument("--force", action="store_true",
                    help="write into a non-empty OUT_DIR, replacing only the files it writes")
+    p.add_argument("--binder", metavar="OWNER/NAME[@REF]",
+                   help="the GitHub repository the edition is pushed to: its Binder badges open "
+                        "it (without this option the edition has no Binder badge)")
     args = parser.parse_args(argv)
     notebooks = args.notebooks or default_notebooks()
     if not notebooks:
@@ -1271,7 +1813,8 @@ def _run(args, notebooks):
         print(f"{len(written)} {kind} in {time.perf_counter() - start:.1f} s; open "
               f"{args.out / 'index.html'} (no network needed)")
         return 0
-    for target in write_student_copies(args.out_dir, notebooks, force=args.force):
+    for target in write_student_copies(args.out_dir, notebooks, force=args.force,
+                                       binder=args.binder):
         print(target)
     return 0
 

@@ -8,13 +8,14 @@ wait for it (or build it themselves when no build was started).  The build is al
 one, into an emptied folder.
 
 What is built, from copies of the notebooks (given the rule's slide types when they have none):
-the deck of 02 (test_slides.py lays out and steps through it) and, for every notebook with a
-kernel-free scrubber (``bh.widgets.scrubber``: a Stack in its saved widget state), its deck and
-its static page (test_offline_scrubbers.py scrubs them).
+every notebook's deck and the lesson deck (test_slides.py steps through 02's and measures every
+slide of every deck), and for every notebook with a kernel-free scrubber (``bh.widgets.scrubber``:
+a Stack in its saved widget state) its static page (test_offline_scrubbers.py scrubs the
+scrubbers in those decks and pages).
 
 As a script: ``python tests/browser/deck.py OUT_DIR`` builds into OUT_DIR (decks in it, pages in
-OUT_DIR/pages) and writes OUT_DIR/deck.json: {"deck", "notebook"} for 02 and {"decks", "pages"}:
-the path of each by notebook name.
+OUT_DIR/pages) and writes OUT_DIR/deck.json: {"deck", "notebook"} for 02, {"decks", "pages"}: the
+path of each by notebook name for the notebooks with scrubbers, and "every_deck".
 """
 import importlib.util
 import json
@@ -57,8 +58,6 @@ def build(out):
     copies, scrubbed = [], []
     for path in classroom.default_notebooks():
         nb = classroom.read_notebook(path)
-        if path != main and not has_kernel_free_scrubber(nb):
-            continue
         if any(classroom.slide_type(c) is None for c in nb["cells"]):
             # The test is of the deck, not of the metadata (tests/test_classroom.py checks that):
             # give the copy the rule's slide types.
@@ -70,12 +69,13 @@ def build(out):
         copies.append(copy)
         if has_kernel_free_scrubber(nb):
             scrubbed.append(copy)
-    decks = classroom.build_slides(copies, out)
+    decks = classroom.build_slides(copies, out)        # the lesson deck first, then one per notebook
+    deck_of = dict(zip(copies, decks[len(decks) - len(copies):]))
     pages = classroom.build_pages(scrubbed, out / "pages") if scrubbed else []
-    deck_of = dict(zip(copies, decks))
     result = {"deck": str(deck_of[out / main.name]), "notebook": str(out / main.name),
               "decks": {c.stem: str(deck_of[c]) for c in scrubbed},
-              "pages": {p.stem: str(p) for p in pages}}
+              "pages": {p.stem: str(p) for p in pages},
+              "every_deck": sorted(str(d) for d in decks)}
     (out / "deck.json").write_text(json.dumps(result))
     return result
 

@@ -13,8 +13,8 @@ to that callback, and the number of display frames since the event (1: the very 
 """
 import statistics
 
-#: What a box shows: its text line and a digest of its picture's bytes (a page re-creates the
-#: picture, with a new blob: URL, each time it comes back, so bytes are compared, not URLs).
+#: What a box shows: its text line and a digest of its picture's bytes (bytes, not URLs: an Image
+#: widget's picture gets a new blob: URL each time it is drawn).
 READ = """
   window.__binrnnDigests ??= new Map();
   async function digestOf(img) {
@@ -46,9 +46,12 @@ ARM = """([sel, kind]) => {""" + READ + """
   window.addEventListener(kind, onInput, true);
   window.__binrnnLatency = new Promise(resolve => {
     const started = performance.now();
-    function tick(now) {
-      if (last !== null) worstGap = Math.max(worstGap, now - last);
-      last = now;
+    function tick(frameStart) {
+      // the time this frame's work begins, after any input that reached it (the frame's own
+      // timestamp can be earlier than an event handled just before its callbacks run)
+      const now = performance.now();
+      if (last !== null) worstGap = Math.max(worstGap, frameStart - last);
+      last = frameStart;
       if (t0 !== null) frames += 1;
       const s = shown(box);
       if (t0 !== null && s.ready && s.text !== before) {

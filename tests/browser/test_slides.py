@@ -1,4 +1,4 @@
-"""A reveal.js deck built by ``make slides`` works with no network, in a real Chromium.
+"""The reveal.js decks built by ``make slides`` work with no network and are fit to present.
 
 Self-contained: builds the deck of one notebook (02 when it exists) into artifacts/browser/deck/
 with ``build_slides`` of tools/classroom.py (the npm tarballs come from build/.cache/npm,
@@ -8,6 +8,13 @@ reveal.js starts, that the right arrow moves to the next slide, that maths and s
 render from the bundled copies, that nothing was asked of the network, and that no subslide is
 taller than the 700 px canvas as Chromium lays it out (the height rule's estimate is what
 ``check-slides`` uses; this is the measurement it stands for).
+
+Then every slide of every deck (each notebook's and the lesson deck) is laid out in Chromium at
+1280 x 720 (a projector's size) and measured: no code cut off at the right edge, no printed line
+wrapped, no output on a slide with nothing to say what it is (no code, no text, no titled widget),
+no test plumbing (NBVAL, noqa) in sight, no slide taller than the canvas, and text large enough to
+read from the back of a room: at least TEXT_MIN_PX on screen for text, CODE_MIN_PX for code and
+printed output (maths' sub- and superscripts, drawn smaller by design, are not counted).
 """
 import importlib.util
 import json
@@ -106,3 +113,100 @@ def test_the_deck_steps_through_offline(deck, browser_context):
     assert len(too_tall) <= len(classroom.check_notebook(nb)), (
         f"subslides taller than the {classroom.CANVAS_HEIGHT} px canvas in Chromium that the "
         f"height rule passed: {too_tall}")
+
+
+# Sizes on a 1280 x 720 screen, which shows the 960 x 700 canvas at 0.99x: text is 20 px on the
+# canvas, 19.7 px there, 2.7 % of the screen's height: 5.5 cm letters on a 2 m screen, readable to
+# about 11 m by the usual rule (distance at most 200 times the letter height); code 19 px, 18.8 px.
+TEXT_MIN_PX, CODE_MIN_PX = 19.5, 18.5
+
+MEASURE = r"""async () => {
+  const out = [];
+  const reveal = document.querySelector('.reveal .slides');
+  const scale = reveal.getBoundingClientRect().width / reveal.offsetWidth || 1;
+  const subs = Array.from(document.querySelectorAll('.reveal .slides > section > section'));
+  for (const [i, s] of subs.entries()) {
+    const stack = s.parentElement, old = [stack.style.display, s.style.display];
+    stack.style.display = 'block'; s.style.display = 'block';
+    const r = {index: i, text: (s.innerText || '').trim().slice(0, 80), clipped: [], wrapped: [], alone: false, plumbing: [], minText: null, minCode: null};
+    // code: input areas whose content is wider than the box
+    s.querySelectorAll('.jp-InputArea-editor pre, .jp-InputArea .highlight pre').forEach(pre => {
+      if (pre.scrollWidth > pre.clientWidth + 1) {
+        const lines = pre.textContent.split('\n');
+        r.clipped.push(Math.max(...lines.map(l => l.length)));
+      }
+    });
+    // printed output: a pre whose text is laid out on more lines than it has (it wrapped)
+    s.querySelectorAll('.jp-OutputArea-output pre').forEach(pre => {
+      const lines = pre.textContent.replace(/\n$/, '').split('\n').filter(l => l.trim()).length;
+      const tops = new Set();
+      const walker = document.createTreeWalker(pre, NodeFilter.SHOW_TEXT);
+      while (walker.nextNode()) {
+        const range = document.createRange();
+        range.selectNodeContents(walker.currentNode);
+        for (const rect of range.getClientRects()) if (rect.width > 0) tops.add(Math.round(rect.top));
+      }
+      if (tops.size > lines || pre.scrollWidth > pre.clientWidth + 1) r.wrapped.push([lines, tops.size]);
+    });
+    const hasInput = !!s.querySelector('.jp-InputArea:not(.jp-mod-hidden) .jp-InputArea-editor, .jp-InputArea .highlight');
+    const hasMd = !!s.querySelector('.jp-MarkdownOutput, .jp-RenderedMarkdown');
+    const hasOut = !!s.querySelector('.jp-OutputArea-output');
+    const titled = Array.from(s.querySelectorAll('.jp-OutputArea-output')).every(o => o.querySelector('.binrnn-widget > .widget-html:first-child b'));
+    r.alone = hasOut && !hasInput && !hasMd && !titled;
+    if (/NBVAL|noqa|nbval-|# type: ignore/.test(s.innerText || '')) r.plumbing.push('plumbing text');
+    // font sizes on screen
+    const walker = document.createTreeWalker(s, NodeFilter.SHOW_TEXT);
+    let minText = null, minCode = null;
+    while (walker.nextNode()) {
+      const node = walker.currentNode;
+      if (!node.textContent.trim()) continue;
+      const el = node.parentElement;
+      if (!el.getClientRects().length) continue;
+      const px = parseFloat(getComputedStyle(el).fontSize) * scale;
+      if (el.closest('.MathJax_CHTML, .mjx-chtml, .MathJax, sub, sup')) continue;   // maths, sub- and superscripts
+      const what = el.tagName + '.' + el.className + ':' + node.textContent.trim().slice(0, 20);
+      if (el.closest('pre, code')) { if (minCode === null || px < minCode) { minCode = px; r.codeWhat = what; } }
+      else if (minText === null || px < minText) { minText = px; r.textWhat = what; }
+    }
+    r.minText = minText; r.minCode = minCode; r.height = s.scrollHeight;
+    stack.style.display = old[0]; s.style.display = old[1];
+    out.push(r);
+  }
+  return out;
+}
+"""
+
+
+def test_every_slide_of_every_deck_is_fit_to_present(offline_build, browser_context, summary):
+    page = browser_context.new_page()
+    problems, counts = [], []
+    try:
+        page.set_viewport_size({"width": 1280, "height": 720})
+        page.route("**/*", lambda r: r.continue_() if r.request.url.startswith(("file://", "data:", "blob:"))
+                   else r.abort())
+        for deck in map(pathlib.Path, offline_build["every_deck"]):
+            page.goto(deck.as_uri())
+            page.wait_for_selector(".reveal.ready", timeout=60_000)
+            page.evaluate("() => new Promise(done => (window.MathJax && MathJax.Hub) ? MathJax.Hub.Queue(done) : done())")
+            page.wait_for_timeout(300)
+            slides = page.evaluate(MEASURE)
+            for s in slides:
+                where = f"{deck.name} subslide {s['index']} ({s['text'][:40]!r})"
+                for k, why in (("clipped", "code cut off at the right edge, longest line (chars)"),
+                               ("wrapped", "printed output wrapped ([lines, rows on screen])"),
+                               ("plumbing", "test plumbing in sight")):
+                    if s[k]:
+                        problems.append(f"{where}: {why}: {s[k]}")
+                if s["alone"]:
+                    problems.append(f"{where}: output with nothing to say what it is")
+                if s["height"] > classroom.CANVAS_HEIGHT:
+                    problems.append(f"{where}: {s['height']} px tall, over the {classroom.CANVAS_HEIGHT} px canvas")
+                if s["minText"] is not None and s["minText"] < TEXT_MIN_PX:
+                    problems.append(f"{where}: text {s['minText']:.1f} px ({s.get('textWhat')})")
+                if s["minCode"] is not None and s["minCode"] < CODE_MIN_PX:
+                    problems.append(f"{where}: code {s['minCode']:.1f} px ({s.get('codeWhat')})")
+            counts.append(f"{deck.name.split('.')[0]} {len(slides)}")
+    finally:
+        page.close()
+    summary.append(f"decks measured at 1280 x 720, every subslide: {', '.join(counts)}; problems: {len(problems)}")
+    assert not problems, f"{len(problems)} slides not fit to present:\n  " + "\n  ".join(problems[:30])
