@@ -142,7 +142,10 @@ def scrubber(frame, *controls, title=""):
     for state in itertools.product(*[values for values, _ in options]):
         text = frame.update(*state)
         background, foreground = layers(frame.fig)
-        pages[state] = widgets.HTML(f'{_img(foreground, "binrnn-frame")}<div class="binrnn-text">{text}</div>',
+        # the text line wraps at the picture's width (the grid is as wide as its widest line)
+        width = int.from_bytes(foreground[16:20], "big")          # from the PNG header
+        pages[state] = widgets.HTML(f'{_img(foreground, "binrnn-frame")}'
+                                    f'<div class="binrnn-text" style="max-width:{width}px">{text}</div>',
                                     style=style, **shared)
     frame.update(*start)                                   # the figure as the controls show it
 

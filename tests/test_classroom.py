@@ -900,12 +900,13 @@ def test_the_lesson_deck_is_the_notebooks_own_cells(tmp_path):
     path.write_text(json.dumps(nb))
     lesson = [{"nb": "07", "cell": "aaaa0001", "note": "Say a."},
               {"nb": "07", "cell": "bbbb0002", "code": False, "note": "Only the output."}]
-    deck = C.lesson_notebook(lesson, "A lesson", [path])
+    deck = C.lesson_notebook(lesson, "A lesson", [path], title_note="Say why.")
     cells = deck["cells"]
-    assert [C.slide_type(c) for c in cells] == ["slide", "slide", "notes", "slide", "notes"]
-    assert cells[1]["source"] == "Text of a." and "Say a." in cells[2]["source"]
-    assert cells[3]["metadata"]["transient"]["remove_source"] is True        # code hidden, output shown
-    assert "07_demo.ipynb, cell bbbb0002" in cells[4]["source"]
+    assert [C.slide_type(c) for c in cells] == ["slide", "notes", "slide", "notes", "slide", "notes"]
+    assert cells[0]["source"].startswith("# A lesson") and cells[1]["source"] == "Say why."
+    assert cells[2]["source"] == "Text of a." and "Say a." in cells[3]["source"]
+    assert cells[4]["metadata"]["transient"]["remove_source"] is True        # code hidden, output shown
+    assert "07_demo.ipynb, cell bbbb0002" in cells[5]["source"]
     with pytest.raises(C.Refusal, match="07_demo.ipynb has no cell 'gone0000'"):
         C.lesson_notebook([{"nb": "07", "cell": "gone0000"}], "A lesson", [path])
 

@@ -431,7 +431,7 @@ def test_saved_widgets_switch_frames_in_the_browser_or_say_they_need_a_kernel(pa
                      for c in state[s]["state"]["children"]
                      if state[c.removeprefix("IPY_MODEL_")]["model_name"] == "HTMLModel"]
             assert pages and all(re.match(r'<img class="binrnn-frame" alt="" src="data:image/png;base64,', p)
-                                 and '<div class="binrnn-text">' in p for p in pages)
+                                 and '<div class="binrnn-text" style="max-width:' in p for p in pages)
             assert len(set(pages)) == len(pages)                   # each frame saved once
         else:
             notes = [state[k]["state"].get("value", "") for k in inside

@@ -231,7 +231,7 @@ def test_scrubber_shows_every_step_of_the_frame():
     import ipywidgets as widgets
     frame = se.ColumnAdditionFrame(9, 60)
     box = bh.widgets.scrubber(frame, widgets.IntSlider(value=3, min=0, max=7))
-    texts = [re.search('<div class="binrnn-text">(.*)</div>', page.value).group(1)
+    texts = [re.search('<div class="binrnn-text"[^>]*>(.*)</div>', page.value).group(1)
              for page in box.children[-1].children[-1].children]
     assert texts[0].startswith("step 0: a<sub>0</sub>=1, b<sub>0</sub>=0")
     assert texts[3].startswith("step 3: a<sub>3</sub>=1, b<sub>3</sub>=1, carry in 0")

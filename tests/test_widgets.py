@@ -48,13 +48,16 @@ def pages_of(box):
 
 
 PAGE = re.compile(r'^<img class="(binrnn-frame|binrnn-background)" alt="" src="data:image/png;base64,([^"]+)">'
-                  r'(?:<div class="binrnn-text">(.*)</div>)?$', re.S)
+                  r'(?:<div class="binrnn-text" style="max-width:(\d+)px">(.*)</div>)?$', re.S)
 
 
 def read(html_widget):
     """(class, PNG bytes, text line or None) of a page or the background."""
-    css, png, text = PAGE.match(html_widget.value).groups()
-    return css, base64.b64decode(png), text
+    css, png, width, text = PAGE.match(html_widget.value).groups()
+    png = base64.b64decode(png)
+    if text is not None:            # the line wraps at the picture's width
+        assert int(width) == Image.open(io.BytesIO(png)).size[0]
+    return css, png, text
 
 
 def page(stack, *indices):

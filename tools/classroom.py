@@ -1633,8 +1633,8 @@ def _write_index(out_dir, title, pages, keys=""):
         f"<h1>{title}</h1><ul>\n{links}\n</ul>\n{keys}", encoding="utf-8")
 
 
-def lesson_notebook(lesson, title, notebooks):
-    """The lesson deck as a notebook: a title slide, then each entry of ``lesson`` ({"nb": "03",
+def lesson_notebook(lesson, title, notebooks, title_note=""):
+    """The lesson deck as a notebook: a title slide (``title_note`` its speaker note), then each entry of ``lesson`` ({"nb": "03",
     "cell": id, "code": bool, "note": text}) as a slide of its own: that cell of that notebook
     (a code cell's source only if "code"), its folded answers and the entry's note as speaker
     notes.  The cells are the notebooks' own, found by id, so the lesson cannot drift from them;
@@ -1643,6 +1643,9 @@ def lesson_notebook(lesson, title, notebooks):
     cells = [{"cell_type": "markdown", "id": "lesson-title", "metadata": {"slideshow": {"slide_type": "slide"}},
               "source": f"# {title}\n\nEvery slide is a cell of the binrnn notebooks; the speaker notes "
                         "(press S) say which, and what to ask."}]
+    if title_note:
+        cells.append({"cell_type": "markdown", "id": "lesson-title-notes",
+                      "metadata": {"slideshow": {"slide_type": "notes"}}, "source": title_note})
     state = {}
     for k, entry in enumerate(lesson):
         if entry["nb"] not in by_prefix:
@@ -1682,7 +1685,8 @@ def build_slides(notebooks, out_dir=SLIDES_DIR):
     prefixes = {pathlib.Path(p).name[:2] for p in notebooks}
     if lesson and {entry["nb"] for entry in lesson} <= prefixes:
         nbformat = _require("nbformat", "slides")
-        nb = nbformat.reads(json.dumps(lesson_notebook(lesson, series.LESSON_TITLE, notebooks)), as_version=4)
+        nb = nbformat.reads(json.dumps(lesson_notebook(lesson, series.LESSON_TITLE, notebooks,
+                                                       getattr(series, "LESSON_TITLE_NOTE", ""))), as_version=4)
         body, _ = slides_exporter().from_notebook_node(nb, resources={"metadata": {"name": series.LESSON_FILE}})
         if network_references(body):
             raise Refusal(f"the lesson deck would load from the network: {network_references(body)[0]}", status=1)

@@ -56,6 +56,11 @@ def header_markdown(notebook):
 # "note": the speaker note for that slide (the guide's cue: what to say, what to ask, the answer).
 LESSON_TITLE = "Backpropagation through time in 50 minutes"
 LESSON_FILE = "lesson_bptt"
+LESSON_TITLE_NOTE = ("The three objectives (guide, 'BPTT in 50 minutes'): run the delta recursion by hand; "
+                     "turn the deltas into gradients, sums over time, and one update; check a backward pass "
+                     "against central differences and say how far back an error reaches. Question of the "
+                     "hour: the error of the last output must reach weights that acted seven steps earlier; "
+                     "how?")
 LESSON = [
     # 2-9 min: the forward pass, recapped (02)
     {"nb": "02", "cell": "7c268e64", "code": False,
@@ -94,7 +99,7 @@ LESSON = [
      "note": "The board's recursion as code, t = 7 down to 0: from_later is δh_{t+1}Wᵀ, from_output is "
              "δo_t Vᵀ, both times the slope h_t(1 - h_t). delta_h has its extra row at the end "
              "(delta_h[T] = 0), trace.hidden at the front (hidden[t+1] = h_t). Ask: why backwards? "
-             "Answer: each δh_t needs δh_{t+1}. Live demo 1 (03 section 3) starts here."},
+             "Answer: each δh_t needs δh_{t+1}. Live demo 1 comes at slide 9."},
     # 22-26 min: is it right, and what the deltas give
     {"nb": "03", "cell": "4b6165a2", "code": False,
      "note": "Ask the room before the next slide: if δh_t[i] is ∂L/∂z^h_t[i], how could we test it "

@@ -136,6 +136,13 @@ MEASURE = r"""async () => {
         r.clipped.push(Math.max(...lines.map(l => l.length)));
       }
     });
+    // anything of a cell's output or text that reaches past the slide's right edge
+    const right = s.getBoundingClientRect().right;
+    s.querySelectorAll('.jp-OutputArea-output, .jp-OutputArea-output *, .jp-RenderedMarkdown *').forEach(el => {
+      const box = el.getBoundingClientRect();
+      if (box.width > 0 && box.right > right + 2 && !el.closest('pre'))
+        r.clipped.push((el.className || el.tagName).toString().slice(0, 30));
+    });
     // printed output: a pre whose text is laid out on more lines than it has (it wrapped)
     s.querySelectorAll('.jp-OutputArea-output pre').forEach(pre => {
       const lines = pre.textContent.replace(/\n$/, '').split('\n').filter(l => l.trim()).length;
@@ -192,7 +199,7 @@ def test_every_slide_of_every_deck_is_fit_to_present(offline_build, browser_cont
             slides = page.evaluate(MEASURE)
             for s in slides:
                 where = f"{deck.name} subslide {s['index']} ({s['text'][:40]!r})"
-                for k, why in (("clipped", "code cut off at the right edge, longest line (chars)"),
+                for k, why in (("clipped", "cut off at the right edge (code: its longest line)"),
                                ("wrapped", "printed output wrapped ([lines, rows on screen])"),
                                ("plumbing", "test plumbing in sight")):
                     if s[k]:
