@@ -15,6 +15,8 @@ wrapped, no output on a slide with nothing to say what it is (no code, no text, 
 no test plumbing (NBVAL, noqa) in sight, no slide taller than the canvas, and text large enough to
 read from the back of a room: at least TEXT_MIN_PX on screen for text, CODE_MIN_PX for code and
 printed output (maths' sub- and superscripts, drawn smaller by design, are not counted).
+
+And in the lesson deck, S opens the speaker view, offline, with the current slide's note.
 """
 import importlib.util
 import json
@@ -217,3 +219,40 @@ def test_every_slide_of_every_deck_is_fit_to_present(offline_build, browser_cont
         page.close()
     summary.append(f"decks measured at 1280 x 720, every subslide: {', '.join(counts)}; problems: {len(problems)}")
     assert not problems, f"{len(problems)} slides not fit to present:\n  " + "\n  ".join(problems[:30])
+
+
+def test_the_speaker_view_shows_the_slides_notes_offline(offline_build, browser_context):
+    """S opens reveal.js's speaker view (a pop-up window, no server, no network) with the note of
+    the current slide: in the lesson deck, slide 6's note from tools/series.py's LESSON."""
+    lesson = getattr(classroom.series, "LESSON", None)
+    decks = [pathlib.Path(d) for d in offline_build["every_deck"]
+             if pathlib.Path(d).name == f"{getattr(classroom.series, 'LESSON_FILE', '')}.slides.html"]
+    if not lesson or not decks:
+        pytest.skip("no lesson deck")
+    outside = []
+    page = browser_context.new_page()
+    try:
+        page.set_viewport_size({"width": 1280, "height": 720})
+
+        def route(r):
+            if r.request.url.startswith(("file://", "data:", "blob:", "about:")):
+                r.continue_()
+            else:
+                outside.append(r.request.url)
+                r.abort()
+
+        browser_context.route("**/*", route)
+        page.goto(decks[0].as_uri() + "#/6")
+        page.wait_for_selector(".reveal.ready", timeout=60_000)
+        with browser_context.expect_page(timeout=30_000) as opened:
+            page.keyboard.press("s")
+        speaker = opened.value
+        first_words = " ".join(lesson[5]["note"].split()[:6])
+        speaker.wait_for_function(f"() => document.body.innerText.includes({json.dumps(first_words)})",
+                                  timeout=30_000)
+        assert "Slide 6:" in speaker.evaluate("() => document.body.innerText")
+        speaker.close()
+    finally:
+        browser_context.unroute("**/*", route)
+        page.close()
+    assert outside == [], f"the speaker view asked the network for {outside[:5]}"
