@@ -604,6 +604,7 @@ def test_slides_without_nbconvert_say_so_before_downloading(tmp_path, capsys, mo
     notebook = small_notebook(tmp_path / "series" / "n.ipynb")
     before = snapshot(tmp_path)
     for command in (["slides", notebook, "--out", tmp_path / "slides"],
+                    ["pages", notebook, "--out", tmp_path / "pages"],
                     ["student", tmp_path / "student", notebook]):
         status, printed, [err] = run(capsys, *command)
         assert (status, printed) == (1, "")

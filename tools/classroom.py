@@ -1601,16 +1601,16 @@ def network_references(html_text):
     return found
 
 
-def _export(notebooks, out_dir, exporter, suffix, prepare=lambda nb: nb):
-    """Every notebook through ``exporter`` into ``out_dir/<name><suffix>``, the assets bundled
-    beside them; refuses a page that would load anything from the network."""
+def _export(notebooks, out_dir, make_exporter, suffix, task, prepare=lambda nb: nb):
+    """Every notebook through ``make_exporter()`` into ``out_dir/<name><suffix>``, the assets
+    bundled beside them; refuses a page that would load anything from the network."""
     out_dir = pathlib.Path(out_dir)
-    nbformat = _require("nbformat", "slides")
-    _require("nbconvert", "slides")       # before anything is downloaded
+    nbformat = _require("nbformat", task)
+    _require("nbconvert", task)           # before anything is downloaded or imported from it
     read = [(pathlib.Path(path), read_notebook(path)) for path in notebooks]
     out_dir.mkdir(parents=True, exist_ok=True)
     bundle_assets(out_dir)
-    written = []
+    exporter, written = make_exporter(), []
     for path, nb in read:
         nb = nbformat.reads(json.dumps(prepare(nb)), as_version=4)
         body, _ = exporter.from_notebook_node(nb, resources={"metadata": {"name": path.stem}})
@@ -1680,7 +1680,7 @@ def build_slides(notebooks, out_dir=SLIDES_DIR):
     every notebook it draws on is among them; returns the deck paths.  The index lists every deck
     in ``out_dir``, from this build or an earlier one."""
     out_dir = pathlib.Path(out_dir)
-    decks = _export(notebooks, out_dir, slides_exporter(), ".slides.html", deck_notebook)
+    decks = _export(notebooks, out_dir, slides_exporter, ".slides.html", "slides", deck_notebook)
     lesson = getattr(series, "LESSON", None)
     prefixes = {pathlib.Path(p).name[:2] for p in notebooks}
     if lesson and {entry["nb"] for entry in lesson} <= prefixes:
@@ -1719,7 +1719,7 @@ def page_notebook(nb):
 
 def build_pages(notebooks, out_dir=PAGES_DIR):
     """One static HTML page per notebook into ``out_dir``; returns their paths."""
-    pages = _export(notebooks, out_dir, page_exporter(), ".html", page_notebook)
+    pages = _export(notebooks, out_dir, page_exporter, ".html", "pages", page_notebook)
     _write_index(out_dir, "binrnn notebooks (static pages)", pages,
                  "<p>Read-only pages: the scrubbers work (no kernel needed); to run code, open the "
                  "notebooks in JupyterLab or on Binder.</p>\n")
