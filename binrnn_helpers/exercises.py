@@ -10,6 +10,7 @@ import dataclasses
 import inspect
 import math
 import numbers
+import random
 import re
 import reprlib
 import sys
@@ -169,6 +170,28 @@ def check_function(fn, cases, name=None, rtol=1e-6, forbid=(), must_call=(), ite
         return False
     _say(f"✓ {name}: right." if len(cases) == 1 else f"✓ {name}: all {len(cases)} cases right.")
     return True
+
+
+def carry_chain_cases():
+    """The cases of 01's exercise 2, ``longest_carry_chain(a, b)``: seven chosen pairs and 300
+    drawn at random (Python's ``random.Random(2)``, the same everywhere), each with its answer,
+    as ``check_function`` takes them.
+
+    The answers are stored, not computed here: any code that computes them is a solution to the
+    exercise (tests/test_exercises.py computes them two ways and compares).
+    """
+    rng = random.Random(2)
+    pairs = list(_CHAIN_PAIRS) + [(int(rng.random() * 128), int(rng.random() * 128)) for _ in range(300)]
+    answers = "".join(_CHAIN_ANSWERS.split())
+    return [((a, b), int(n), f"{a} + {b}") for (a, b), n in zip(pairs, answers, strict=True)]
+
+
+_CHAIN_PAIRS = ((9, 60), (127, 1), (85, 42), (5, 5), (0, 0), (127, 127), (64, 63))
+_CHAIN_ANSWERS = """
+    37010704363202511033341722525312612315312241253443513073622450011624326264030
+    10252310173030204335123733333127226042070222413015327674131172161430220033500
+    13664432333231033105001440616100021026360435121323116321112133231453221417247
+    2436023332005111433250126652156237334022532430313205407131112234221221142222"""
 
 
 class _Forbidden(Exception):

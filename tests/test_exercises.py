@@ -250,3 +250,29 @@ def test_compare_checks_its_tolerances(tolerances, exc, message):
     with pytest.raises(exc) as info:
         bh.compare("x", [1.0], [1.0], **tolerances)
     assert str(info.value) == message
+
+
+def test_the_carry_chain_answers_are_right_worked_out_two_ways():
+    """01's exercise 2 stores its answers; here they are computed by a column-by-column
+    ripple and by a bit trick (the carries into columns 1..8 are a ^ b ^ (a + b))."""
+    from binrnn_helpers.exercises import carry_chain_cases
+
+    def by_columns(a, b):
+        longest = run = carry = 0
+        for t in range(8):
+            carry = ((a >> t) & 1) + ((b >> t) & 1) + carry >= 2
+            run = run + 1 if carry else 0
+            longest = max(longest, run)
+        return longest
+
+    def by_bits(a, b):
+        return max(len(run) for run in f"{(a ^ b ^ (a + b)) >> 1:b}".split("0"))
+
+    cases = carry_chain_cases()
+    assert len(cases) == 307 and len({args for args, _, _ in cases}) > 290
+    assert cases[:4] == [((9, 60), 3, "9 + 60"), ((127, 1), 7, "127 + 1"), ((85, 42), 0, "85 + 42"),
+                         ((5, 5), 1, "5 + 5")]             # the four the exercise states
+    for (a, b), expected, _ in cases:
+        assert 0 <= a < 128 and 0 <= b < 128
+        assert expected == by_columns(a, b) == by_bits(a, b), (a, b)
+    assert {n for _, n, _ in cases} == set(range(8))        # every chain length occurs
