@@ -80,22 +80,25 @@ def plot_loss_and_error(o, y):
     if o.ndim != 1 or o.size == 0 or y.shape != o.shape:
         raise ValueError(f"o and y must be 1-D, one value per time step, got {o.shape} and {y.shape}")
     gap, t, c = np.abs(y - o), np.arange(o.size), COLORS
-    fig, (left, right) = plt.subplots(1, 2, figsize=(10, 3.6), layout="constrained", width_ratios=[1.4, 1])
+    # within 942 x 470 px (9.4 x 4.7 in at 100 dpi) a deck shows a figure at full size: 12 pt stays 12 pt
+    fig, (left, right) = plt.subplots(1, 2, figsize=(9.3, 4.4), layout="constrained", width_ratios=[1.15, 1])
     left.bar(t - 0.2, gap, width=0.4, color=c["orange"],
              label=f"|y - o|  (printed error adds to {gap.sum():.4f})")
     left.bar(t + 0.2, 0.5 * gap ** 2, width=0.4, color=c["blue"],
              label=f"0.5 (y - o)²  (loss adds to {0.5 * np.sum(gap ** 2):.4f})")
     left.set(xticks=t, xlabel="time step t (bit position, LSB first)", ylabel="contribution of step t",
              title="Per step: what the printed error and the loss add up",
-             ylim=(0, 1.3 * max(1e-12, gap.max())))
+             ylim=(0, 1.5 * max(1e-12, gap.max())))                 # headroom for the legend
     e = np.linspace(0, 1, 201)
-    right.plot(e, e, color=c["orange"], label="|y - o|   (printed, slope ±1)")
-    right.plot(e, 0.5 * e ** 2, color=c["blue"], label="0.5 (y - o)²   (descended, slope y - o)")
+    # two lines a label: on one, the second would run past the panel's right edge
+    right.plot(e, e, color=c["orange"], label="|y - o|\n(printed, slope ±1)")
+    right.plot(e, 0.5 * e ** 2, color=c["blue"], label="0.5 (y - o)²\n(descended, slope y - o)")
     right.plot(gap, gap, "o", color=c["orange"], ms=5)
     right.plot(gap, 0.5 * gap ** 2, "o", color=c["blue"], ms=5)
-    right.set(xlabel="gap |y - o| at one step", ylabel="contribution", title="The same gap, counted two ways")
+    right.set(xlabel="gap |y - o| at one step", ylabel="contribution", title="The same gap, counted two ways",
+              ylim=(-0.05, 1.4), yticks=np.linspace(0, 1, 6))       # headroom for the legend
     for ax in (left, right):
-        ax.legend(loc="upper left", fontsize=8, frameon=False)
+        ax.legend(loc="upper left", frameon=False)
     return fig
 
 
@@ -114,38 +117,52 @@ def plot_difference_errors(eps, one_sided_error, central_error):
         ax.loglog(eps, np.maximum(v, 1e-18), style, color=COLORS[color], label=label)  # 0: at a floor
     ax.set(xlabel="step ε", ylabel="|numerical - analytic gradient|",
            title="Why central differences: error against step size")
-    ax.legend(fontsize=8, frameon=False)
+    ax.legend(loc="best", frameon=False)
     ax.grid(True, which="major", alpha=0.3)
     return fig
 
 
 def plot_backward_overview(params, a, b, label="untrained network"):
-    """The whole backward pass for a + b (the widget's static counterpart): delta_out per step,
-    delta_h as a heatmap (unit x step), and the norms of delta_h and of its two parts."""
+    """The whole backward pass for a + b (the widget's static counterpart): on the left delta_out
+    per step above delta_h as a heatmap (unit x step), on the right the norms of delta_h and of
+    its two parts."""
     a, b, x, y, trace, st = _one_sum(params, a, b)
     t, c = np.arange(WIDTH), COLORS
-    fig, (ax_o, ax_h, ax_n) = plt.subplots(3, 1, figsize=(8, 8.2), sharex=True,
-                                           height_ratios=[1, 2.1, 1.2], layout="constrained")
+    # within 942 x 470 px (9.4 x 4.7 in at 100 dpi) a deck shows a figure at full size: 12 pt stays 12 pt
+    fig = plt.figure(figsize=(9.3, 4.5), layout="constrained")
+    fig.suptitle(f"The backward pass for {a} + {b} = {a + b} ({label})")
+    # two columns, each laid out on its own: the legend under the right one takes no height from the left
+    left, right = fig.subfigures(1, 2, width_ratios=[1.6, 1])
+    ax_o, ax_h = left.subplots(2, 1, height_ratios=[1, 2.4])
+    ax_n = right.subplots()
     ax_o.bar(t, st.delta_out[:, 0], color=c["vermillion"], width=0.6)
     ax_o.axhline(0, color="black", lw=0.6)
-    for ti in t:
-        ax_o.text(ti, 0, f"y={int(y[ti, 0])}\no={trace.output[ti, 0]:.2f}", ha="center",
-                  va="bottom" if st.delta_out[ti, 0] < 0 else "top", fontsize=7)
-    lim = 1.5 * np.abs(st.delta_out).max()
-    ax_o.set(ylim=(-lim, lim), ylabel=r"$\delta^o_t = \partial L/\partial z^o_t$",
-             title=f"Output delta at each step: (o - y) o (1 - o)   [{a} + {b} = {a + b}, {label}]")
+    lim = 1.15 * max(np.abs(st.delta_out).max(), 1e-12)
+    # each step's target y and output o under its bar, as two rows of tick labels (not shared with
+    # the heatmap's axis below, which keeps plain step numbers); the row names at the left
+    ax_o.set(xlim=(-0.5, WIDTH - 0.5), ylim=(-lim, lim), ylabel=r"$\delta^o_t$",
+             title=r"Output delta $\delta^o_t = (o - y)\,o\,(1 - o)$")
+    ax_o.set_xticks(t, [f"{int(y[ti, 0])}\n{trace.output[ti, 0]:.2f}" for ti in t])
+    ax_o.tick_params(axis="x", length=0)
+    ax_o.yaxis.set_major_locator(MaxNLocator(3, symmetric=True))
+    ax_o.annotate("y\no", xy=(0, 0), xycoords="axes fraction", xytext=(-6, -3.5),
+                  textcoords="offset points", ha="right", va="top")
     im = _image(ax_h, st.delta_h[:, 0, :].T, st.delta_h)
-    ax_h.set(ylabel="hidden unit i", yticks=range(0, params.hidden_size, 2),
-             title=r"Hidden delta $\delta^h_t = \partial L/\partial z^h_t$, computed right to left ($t = 7$ first)")
-    fig.colorbar(im, cax=ax_h.inset_axes((1.015, 0.0, 0.025, 1.0)), label=r"$\delta^h_t[i]$")   # columns stay aligned
+    ax_h.set(xlabel="time step t (LSB first)", ylabel="hidden unit i", xticks=t,
+             yticks=range(0, params.hidden_size, 5),
+             title=r"Hidden delta $\delta^h_t$, computed right to left")
+    # the colorbar in an inset: both panels of the column keep the same width, so steps line up
+    bar = fig.colorbar(im, cax=ax_h.inset_axes((1.03, 0.0, 0.04, 1.0)), label=r"$\delta^h_t[i]$")
+    bar.locator = MaxNLocator(4, symmetric=True)
     norms = [np.linalg.norm(v[:, 0, :], axis=1) for v in (st.delta_h, st.via_W, st.via_V)]
     names = (r"$\Vert\delta^h_t\Vert$ (total)", r"$\Vert$part via $W$ from step $t+1\Vert$",
              r"$\Vert$part via $V$ from $o_t\Vert$")
     for n, style, color, name in zip(norms, ("o-", "s--", "^--"), ("black", "blue", "orange"), names):
         ax_n.plot(t, n, style, color=c[color], label=name)
-    ax_n.set(xlabel="time step t (bit position, LSB first)", ylabel="Euclidean norm", xticks=t,
-             title="Where each step's hidden delta comes from", ylim=(0, 1.35 * np.max(norms)))
-    ax_n.legend(fontsize=8, frameon=False, ncols=3, loc="upper center")
+    ax_n.set(xlabel="time step t (LSB first)", ylabel="Euclidean norm", xticks=t,
+             title=r"Where each $\delta^h_t$ comes from", ylim=(0, 1.1 * np.max(norms)))
+    ax_n.yaxis.set_major_locator(MaxNLocator(4))
+    ax_n.legend(frameon=False, loc="upper center", bbox_to_anchor=(0.5, -0.2))   # under the x label
     return fig
 
 
@@ -167,8 +184,9 @@ def plot_reach_back(norms_by_length):
         for label, v in curves.items():
             if np.shape(v) != (T,):
                 raise ValueError(f"norms_by_length[{T}][{label!r}] must have shape ({T},), got {np.shape(v)}")
-    fig, axes = plt.subplots(1, len(norms_by_length), figsize=(5 * len(norms_by_length), 3.8),
-                             layout="constrained", squeeze=False)
+    # two panels fill the width a deck shows at full size (942 px, 9.4 in at 100 dpi); more would share it
+    n = len(norms_by_length)
+    fig, axes = plt.subplots(1, n, figsize=(min(9.3, 4.65 * n), 4.4), layout="constrained", squeeze=False)
     for ax, (T, curves) in zip(axes[0], norms_by_length.items()):
         k, first = np.arange(T), 0
         for color, (label, v) in zip(colors, curves.items()):
@@ -178,7 +196,7 @@ def plot_reach_back(norms_by_length):
         ax.set(xlabel="distance back in time k (steps)", ylabel="mean ‖∂o_t / ∂h_(t-k)‖,  t = T-1",
                title=f"Sequences of T = {T} steps")
         ax.grid(True, which="major", alpha=0.3)
-        ax.legend(fontsize=8, frameon=False)
+        ax.legend(loc="upper right", frameon=False)
     fig.suptitle("How strongly the last output depends on the hidden state k steps earlier")
     return fig
 
@@ -195,15 +213,18 @@ class BackwardStepFrame:
 
     def __init__(self, params, a, b, label="untrained network"):
         self.a, self.b, self.inputs, self.targets, self.trace, self.steps = _one_sum(params, a, b)
-        self.params, self.fig = params, Figure(figsize=(10, 5.5), dpi=80, layout="constrained")
-        gs = self.fig.add_gridspec(2, 3, height_ratios=[1, 2.3], width_ratios=[1.45, 1, 1.15])
+        # 9.3 x 3.6 in at 100 dpi: a deck shows a widget's picture at full size up to 938 x 360 px
+        self.params, self.fig = params, Figure(figsize=(9.3, 3.6), layout="constrained")
         title = self.fig.suptitle(f"Backward through time for {self.a} + {self.b} = {self.a + self.b} ({label})")
-        ax_heat = self.fig.add_subplot(gs[1, 0])
-        self._draw_deltas(self.fig.add_subplot(gs[0, 0], sharex=ax_heat), ax_heat)
-        self._draw_split(self.fig.add_subplot(gs[1, 1]), self.fig.add_subplot(gs[1, 2]))
-        self._draw_norms(self.fig.add_subplot(gs[0, 1]), self.fig.add_subplot(gs[0, 2]))
-        for ax in self.fig.axes:
-            ax.title.set_fontsize(10)
+        # left block, two rows that line up: output deltas above the heatmap, the key above the split;
+        # right block, rows of its own: the gradient norms above dW
+        outer = self.fig.add_gridspec(1, 2, width_ratios=[2.15, 1])
+        left = outer[0].subgridspec(2, 2, height_ratios=[1, 2.6], width_ratios=[1.35, 1])
+        right = outer[1].subgridspec(2, 1, height_ratios=[1.3, 2])
+        ax_heat = self.fig.add_subplot(left[1, 0])
+        self._draw_deltas(self.fig.add_subplot(left[0, 0], sharex=ax_heat), ax_heat)
+        self._draw_split(self.fig.add_subplot(left[1, 1], sharey=ax_heat), self.fig.add_subplot(right[1]))
+        self._draw_norms(self.fig.add_subplot(right[0]), self.fig.add_subplot(left[0, 1]))
         freeze_layout(self.fig)
         # only these change from one step to the next: the rest is baked into a background picture
         bake_background(self.fig, keep=[*self.out_bars, self.zero_out, self.heat, self.cursor,
@@ -217,46 +238,51 @@ class BackwardStepFrame:
         self.out_bars = ax_out.bar(np.arange(WIDTH), st.delta_out[:, 0], width=0.6, color=COLORS["sky"])
         self.zero_out = ax_out.axhline(0, color="black", lw=0.6)
         lim = 1.25 * max(np.abs(st.delta_out).max(), 1e-12)
-        ax_out.set(ylim=(-lim, lim), ylabel="δo_t", title="Output delta (o - y) o (1 - o) per step")
+        ax_out.set(ylim=(-lim, lim), ylabel="δo_t", title="Output delta δo_t = (o - y) o (1 - o)")
         ax_out.tick_params(labelbottom=False)
-        ax_out.yaxis.set_major_locator(MaxNLocator(4))
+        ax_out.yaxis.set_major_locator(MaxNLocator(3, symmetric=True))
         gray_blank = matplotlib.colormaps[DIVERGING].with_extremes(bad="#ececec")   # NaN: not yet
         self.heat = _image(ax_heat, np.full((H, WIDTH), np.nan), st.delta_h, gray_blank)
         self.cursor = ax_heat.add_patch(Rectangle((WIDTH - 1.5, -0.5), 1, H, fill=False, ec="black", lw=2))
-        ax_heat.set(xticks=np.arange(WIDTH), yticks=range(0, H, 3), ylabel="hidden unit i",
-                    xlabel="time step t (bit position, LSB first)", title="Hidden deltas δh_t computed so far")
-        self.fig.colorbar(self.heat, ax=ax_heat, label="δh_t[i]", pad=0.01).locator = MaxNLocator(5)
+        ax_heat.set(xticks=np.arange(WIDTH), yticks=range(0, H, 5), ylabel="hidden unit i",
+                    xlabel="time step t (LSB first)", title="Hidden deltas δh_t so far")
+        # the colorbar in an inset: the bars above keep the heatmap's width, so the steps line up; no
+        # label (the title names it), which would read as a label of the split panel next to it
+        bar = self.fig.colorbar(self.heat, cax=ax_heat.inset_axes((1.03, 0, 0.05, 1)))
+        bar.locator, bar.formatter = MaxNLocator(3, symmetric=True), "{x:g}"   # short labels: -0.02, 0, 0.02
 
     def _draw_split(self, ax, ax_dW):
-        """Bottom: delta_h[t] unit by unit as its parts via W and via V; the dW so far."""
+        """Middle: delta_h[t] unit by unit as its parts via W and via V; right: the dW so far."""
         st, H, c = self.steps, self.params.hidden_size, COLORS
         units = np.arange(H)
         self.bars_W = ax.barh(units - 0.2, np.zeros(H), height=0.4, color=c["blue"], label="via W (from t+1)")
         self.bars_V = ax.barh(units + 0.2, np.zeros(H), height=0.4, color=c["orange"], label="via V (from o_t)")
         (self.total_dots,) = ax.plot(np.zeros(H), units, "o", color="black", ms=4, label="sum: δh_t")
         lim = 1.15 * max(np.abs(st.via_W).max(), np.abs(st.via_V).max(), np.abs(st.delta_h).max(), 1e-12)
-        ax.set(xlim=(-lim, lim), ylim=(H - 0.5, -0.5), yticks=range(0, H, 3),   # unit 0 on top, as in the heatmap
-               xlabel="contribution to δh_t[i]", ylabel="hidden unit i", title="δh_t at the current step t")
-        ax.xaxis.set_major_locator(MaxNLocator(3))
+        # the rows are the heatmap's (shared y: unit 0 on top), so its unit numbers serve both
+        ax.set(xlim=(-lim, lim), xlabel="part of δh_t[i]", title="δh_t at step t")
+        ax.tick_params(labelleft=False)
+        ax.xaxis.set_major_locator(MaxNLocator(3, symmetric=True))
+        ax.xaxis.set_major_formatter("{x:g}")
         self.zero_split = ax.axvline(0, color="black", lw=0.6)
         self.img_dW = _image(ax_dW, np.zeros((H, H)), st.dW_so_far)
-        ax_dW.set(xticks=range(0, H, 5), yticks=range(0, H, 5), xlabel="hidden unit j (receiving, at step t)",
-                  ylabel="hidden unit i (sending, from step t-1)", title="dL/dW accumulated so far")
-        self.fig.colorbar(self.img_dW, ax=ax_dW, label="dW[i, j]", pad=0.01).locator = MaxNLocator(5)
+        ax_dW.set(xticks=range(0, H, 5), yticks=range(0, H, 5), xlabel="unit j at t",
+                  ylabel="unit i at t-1", title="dL/dW so far")
+        bar = self.fig.colorbar(self.img_dW, ax=ax_dW, label="dW[i, j]", pad=0.02)
+        bar.locator, bar.formatter = MaxNLocator(3, symmetric=True), "{x:g}"
 
     def _draw_norms(self, ax, ax_key):
-        """Top: the norms of dU, dW, dV so far (dashed: final), and the middle panel's legend."""
+        """Right, above dW: the norms of dU, dW, dV so far (dashed: final); above the split: its key."""
         so_far = (self.steps.dU_so_far, self.steps.dW_so_far, self.steps.dV_so_far)
         ax.bar(range(3), [np.linalg.norm(g[0]) for g in so_far], width=0.6, fill=False, ec="grey", ls="--")
         self.norm_bars = ax.bar(range(3), np.zeros(3), 0.6, color=[COLORS[k] for k in ("green", "blue", "purple")])
         ax.set_xticks(range(3), ["‖dU‖", "‖dW‖", "‖dV‖"])
         top = max(np.linalg.norm(g, axis=(1, 2)).max() for g in so_far)   # norms need not grow
-        ax.set(ylim=(0, 1.15 * max(top, 1e-12)), ylabel="norm", title="Gradient norms so far (dashed: final)")
-        ax.yaxis.set_major_locator(MaxNLocator(4))
+        ax.set(ylim=(0, 1.15 * max(top, 1e-12)), title="Norms so far (dashed: final)")
+        ax.yaxis.set_major_locator(MaxNLocator(2))
         ax_key.axis("off")
         ax_key.legend(handles=[self.bars_W, self.bars_V, self.total_dots], loc="center left",
-                      fontsize=9, frameon=False, borderaxespad=0, alignment="left", title_fontsize=9,
-                      title="middle panel: δh_t split\nby where it came from")
+                      frameon=False, borderaxespad=0, handlelength=1.2, labelspacing=0.25)
 
     def update(self, t):
         """Show the backward pass after processing steps 7 down to t; returns an HTML line."""

@@ -14,7 +14,7 @@ from matplotlib.ticker import FuncFormatter, LogLocator, NullFormatter
 from .analysis import best_threshold, hidden_and_carry
 from .encoding import addition_batch, all_pairs, carries, check_float, check_int, one_sum, shown
 from .model import Params, check_params, forward, sigmoid
-from .style import COLORS, SEQUENTIAL
+from .style import COLORS, SEQUENTIAL, TEXT
 from .widgets import bake_background, freeze_layout
 
 WIDTH = 8  # bits per number; the network runs one time step per bit
@@ -86,23 +86,46 @@ def _heatmap(ax, h):
     return image
 
 
+def _step_rows(ax, rows, names=None, top=False):
+    """Tick each step t of ``ax`` with a small column of numbers, one line per row of ``rows``
+    (sequences of T values), and write the rows' ``names`` left of those lines, as a table's first
+    column.  Short digits under each step keep 12 pt text narrow enough for several panels."""
+    T = len(rows[0])
+    ax.set_xticks(range(T), ["\n".join(str(row[t]) for row in rows) for t in range(T)])
+    if top:
+        ax.xaxis.tick_top()
+    if names:
+        # the tick labels start this far from the axes (tick length + pad, in points): the names'
+        # lines start there too, so each name sits on the line of numbers it names
+        gap = plt.rcParams["xtick.major.size"] + plt.rcParams["xtick.major.pad"]
+        ax.annotate("\n".join(names), xy=(0, 1 if top else 0), xycoords="axes fraction",
+                    xytext=(-6, gap if top else -gap), textcoords="offset points",
+                    ha="right", va="bottom" if top else "top", color="0.25")
+
+
 def plot_hidden_heatmaps(params_by_label, a, b, mark_carry=False):
     """One heatmap of h_t (unit x step) for a + b per network, side by side, one colour bar.
 
-    ``mark_carry=True`` writes the true carry out of each step under its tick.
+    ``mark_carry=True`` writes the true carry out of each step under its step number.
     """
     if not isinstance(mark_carry, (bool, np.bool_)):
         raise TypeError(f"mark_carry must be True or False, got {shown(mark_carry)}")
     runs = _runs(params_by_label, a, b)
     n = len(runs)
-    fig, axes = plt.subplots(1, n, figsize=(4.6 * n + 1.0, 4.6 if mark_carry else 4.4),
+    # at most 9.3 in (930 px) wide, so a deck shows it at full size and its text at 12 pt: the
+    # panels share the unit axis, and one x label and one title serve them all
+    fig, axes = plt.subplots(1, n, figsize=(min(9.3, 3.2 * n + 1.6), 4.5), sharey=True,
                              squeeze=False, layout="constrained")
-    for ax, (label, run) in zip(axes[0], runs.items()):
+    c = carries([a], [b], WIDTH)[:, 0]
+    for i, (ax, (label, run)) in enumerate(zip(axes[0], runs.items())):
         image = _heatmap(ax, run["hidden"].T)
+        if i:
+            ax.set_ylabel("")
         if mark_carry:
-            c = carries([a], [b], WIDTH)[:, 0]
-            ax.set_xticklabels([f"{t}\ncarry {c[t]}" for t in range(WIDTH)], fontsize=8)
-        ax.set(xlabel="time step t (bit position, LSB first)", title=f"{label}: hidden state for {a} + {b}")
+            _step_rows(ax, [range(WIDTH), c], ["step t", "carry out"] if i == 0 else None)
+        ax.set_title(label)
+    fig.supxlabel("time step t (bit position, LSB first)")
+    fig.suptitle(f"Hidden state h_t for {a} + {b}")
     fig.colorbar(image, ax=list(axes[0]), label="activation h_t[j] (0 to 1)", shrink=0.9)
     return fig
 
@@ -119,10 +142,10 @@ def plot_sigmoid(z_max=8.0):
     ax.axhline(0.5, color="0.6", lw=0.8, ls=":")
     ax.axvline(0.0, color="0.6", lw=0.8, ls=":")
     ax.annotate("steepest at z = 0:\nslope 0.5 x 0.5 = 0.25", xy=(0, 0.25), xytext=(1.6, 0.3),
-                arrowprops=dict(arrowstyle="->", color="0.3"), fontsize=9)
+                arrowprops=dict(arrowstyle="->", color="0.3"))
     ax.set(xlim=(-z_max, z_max), ylim=(-0.02, 1.02), xlabel="pre-activation z", ylabel="value",
            title="The sigmoid squashes any z into (0, 1); its slope is largest at z = 0")
-    ax.legend(loc="upper left", fontsize=9)
+    ax.legend(loc="upper left")
     return fig
 
 
@@ -130,32 +153,33 @@ def plot_unrolled(steps=WIDTH):
     """A diagram of the network unrolled over ``steps`` time steps: x_t -U-> h_t -V-> o_t,
     h_{t-1} -W-> h_t, with h_{-1} = 0."""
     steps = check_int(steps, "steps", minimum=1, maximum=12)
-    fig, ax = plt.subplots(figsize=(1.15 * steps + 2.4, 3.6), layout="constrained")
+    # 0.8 in a step: 8 steps and the row names fit 9.3 in (930 px) with 12 pt text
+    fig, ax = plt.subplots(figsize=(0.8 * steps + 2.9, 3.5), layout="constrained")
     colours = {"x": COLORS["sky"], "h": COLORS["green"], "o": COLORS["orange"]}
+    x_start = -1.35                                            # where h_{-1} sits, left of step 0
 
     def node(x, y, text, kind):
-        ax.text(x, y, text, ha="center", va="center", fontsize=12,
+        ax.text(x, y, text, ha="center", va="center",
                 bbox=dict(boxstyle="round,pad=0.45", facecolor=colours[kind], edgecolor="0.2"))
 
-    def arrow(start, end, label, offset, shrink=15):
+    def arrow(start, end, label, offset, shrink_start=15):
         ax.annotate("", xy=end, xytext=start, arrowprops=dict(
-            arrowstyle="-|>", color="0.15", lw=1.2, shrinkA=shrink, shrinkB=shrink))
-        ax.text(*(np.add(start, end) / 2 + offset), label, fontsize=10, ha="center", va="center",
+            arrowstyle="-|>", color="0.15", lw=1.2, shrinkA=shrink_start, shrinkB=15))
+        ax.text(*(np.add(start, end) / 2 + offset), label, ha="center", va="center",
                 color="0.1", fontweight="bold")
 
-    node(-1, 1, f"h{_sub(-1)} = 0", "h")
+    node(x_start, 1, f"h{_sub(-1)} = 0", "h")
     for t in range(steps):
         for y, kind in enumerate("xho"):
             node(t, y, f"{kind}{_sub(t)}", kind)
-        arrow((t, 0), (t, 1), "U", (-0.17, 0))
-        arrow((t, 1), (t, 2), "V", (-0.17, 0))
-        arrow((t - 1, 1), (t, 1), "W", (0, 0.14), shrink=18 if t else 30)
-        ax.text(t, -0.38, f"(a{_sub(t)}, b{_sub(t)})", ha="center", va="center", fontsize=9)
-        ax.text(t, 2.38, f"bit {t} of sum", ha="center", va="center", fontsize=8)
-    for y, text in enumerate(["input x_t\n(2 bits)", "hidden h_t\n(H = 16 units)",
-                              "output o_t\n(1 probability)"]):
-        ax.text(-2.55, y, text, ha="left", va="center", fontsize=9, color="0.25")
-    ax.set(xlim=(-2.6, steps - 0.5), ylim=(-0.6, 2.6), title=f"The network unrolled over {steps} "
+        arrow((t, 0), (t, 1), "U", (-0.2, 0))
+        arrow((t, 1), (t, 2), "V", (-0.2, 0))
+        arrow((t - 1 if t else x_start, 1), (t, 1), "W", (0, 0.16), shrink_start=15 if t else 30)
+        ax.text(t, -0.4, f"(a{_sub(t)}, b{_sub(t)})", ha="center", va="center")
+    for y, text in enumerate(["input x_t\n(2 bits)", "hidden h_t\n(16 units)",
+                              "output o_t\nP(sum bit t = 1)"]):
+        ax.text(-3.2, y, text, ha="left", va="center", color="0.25")
+    ax.set(xlim=(-3.25, steps - 0.5), ylim=(-0.6, 2.4), title=f"The network unrolled over {steps} "
            "time steps (LSB first): the same U, W, V at every step")
     ax.set_axis_off()
     return fig
@@ -164,10 +188,11 @@ def plot_unrolled(steps=WIDTH):
 # The logit axis of the carry figures: log(h / (1 - h)), clipped to +-_LOGIT_LIM (h = 1e-13 or
 # 1 - 1e-13), wide enough that no sample of the notebook's networks is clipped (the trained carry
 # unit goes down to about 1e-12).  Near 0 it reads like a log axis, near 1 like a log axis of 1 - h.
-# A linear axis with placed ticks, as matplotlib's "logit" scale is slow to draw.
+# A linear axis with placed ticks, as matplotlib's "logit" scale is slow to draw.  Ticks six powers
+# of ten apart: 0.01 and 0.99 sit too close to 0.5 for 12 pt labels.
 _LOGIT_LIM = float(-np.log(1e-13) + np.log1p(-1e-13))       # 29.93: logit(1 - 1e-13)
-_LOGIT_TICKS = np.array([1e-12, 1e-6, 0.01, 0.5, 0.99, 1 - 1e-6, 1 - 1e-12])
-_LOGIT_LABELS = ["10⁻¹²", "10⁻⁶", "0.01", "0.5", "0.99", "1-10⁻⁶", "1-10⁻¹²"]
+_LOGIT_TICKS = np.array([1e-12, 1e-6, 0.5, 1 - 1e-6, 1 - 1e-12])
+_LOGIT_LABELS = ["10⁻¹²", "10⁻⁶", "0.5", "1-10⁻⁶", "1-10⁻¹²"]
 
 
 def _logit(v):
@@ -201,7 +226,7 @@ def plot_carry_separation(separations, width=WIDTH):
         if np.shape(sep["carry"])[0] != width:
             raise ValueError(f"separations[{label!r}] was measured over {np.shape(sep['carry'])[0]} steps, "
                              f"not width={width}: pass the width it was measured at")
-    fig, axes = plt.subplots(1, len(seps), figsize=(4.8 * len(seps), 3.6), squeeze=False,
+    fig, axes = plt.subplots(1, len(seps), figsize=(min(9.3, 4.65 * len(seps)), 4.6), squeeze=False,
                              layout="constrained")
     bins = np.linspace(-_LOGIT_LIM, _LOGIT_LIM, 121)           # half a logit unit per bin
     for ax, (label, sep) in zip(axes[0], seps.items()):
@@ -212,27 +237,26 @@ def plot_carry_separation(separations, width=WIDTH):
             ax.hist(h[cases], bins=bins, color=COLORS[colour], histtype="step", lw=2, ls=ls, label=name)
         if 0 < sep["threshold"] < 1:
             ax.axvline(_logit(sep["threshold"]), color="black", ls=":", lw=1.2, label="best threshold")
-        ax.set(xlim=(-_LOGIT_LIM, _LOGIT_LIM), xlabel=f"activation h_t[{j}] of unit {j} (logit scale)",
-               ylabel="number of (pair, step) cases")
+        ax.set(xlim=(-_LOGIT_LIM, _LOGIT_LIM), xlabel=f"activation h_t[{j}] of unit {j} (logit scale)")
         _counts_axis(ax)
-        ax.set_xticks(_logit(_LOGIT_TICKS), _LOGIT_LABELS, fontsize=8)
-        rule = f" (a_t = b_t = 1 rule: {sep['bits_rule']:.1%})" if "bits_rule" in sep else ""
-        ax.set_title(f"{label}: best single unit {j}\nright on "
-                     f"{sep['accuracy'][j]:.1%} of cases{rule}", fontsize=10)
-    fig.legend(*axes[0][-1].get_legend_handles_labels(), loc="outside lower center", ncol=3, fontsize=9)
+        ax.set_xticks(_logit(_LOGIT_TICKS), _LOGIT_LABELS)
+        rule = f"\n(a_t = b_t = 1 rule: {sep['bits_rule']:.1%})" if "bits_rule" in sep else ""
+        ax.set_title(f"{label}: best single unit {j},\nright on {sep['accuracy'][j]:.1%} of cases{rule}")
+    axes[0][0].set_ylabel("number of (pair, step) cases")      # one label for the row of panels
+    fig.legend(*axes[0][-1].get_legend_handles_labels(), loc="outside lower center", ncol=3)
     fig.suptitle(f"Does one hidden unit hold the carry? (all {sep['carry'].shape[1]:,} pairs "
-                 f"x {sep['carry'].shape[0]} steps)", fontsize=11)
+                 f"x {sep['carry'].shape[0]} steps)")
     return fig
 
 
 def plot_carry_unit(params, a, b, separation=None, label="trained"):
     """The carry unit of ``params`` in the heatmap of a + b, and its activation on a logit axis.
 
-    Top: the heatmap of h_t (unit x step, linear colours 0 to 1) with the row of the unit
-    ``separation["best_unit"]`` outlined.  Bottom: that unit's h_t for each step on the logit axis of
+    Left: the heatmap of h_t (unit x step, linear colours 0 to 1) with the row of the unit
+    ``separation["best_unit"]`` outlined.  Right: that unit's h_t for each step on the logit axis of
     ``plot_carry_separation``, each point coloured by the true carry out of step t, with the
-    threshold found over all pairs.  ``separation`` is ``carry_separation(params)`` (computed here
-    when None).
+    threshold found over all pairs.  Under both, each step's number and its true carry out.
+    ``separation`` is ``carry_separation(params)`` (computed here when None).
     """
     params = check_params(params, "params")
     run = _single_run(params, a, b)
@@ -242,8 +266,8 @@ def plot_carry_unit(params, a, b, separation=None, label="trained"):
     j, T = sep["best_unit"], WIDTH
     c = carries([a], [b], WIDTH)[:, 0]
     v = run["hidden"][:, j]                                    # (T,) h_t[j]
-    fig, (ax_h, ax_v) = plt.subplots(2, 1, figsize=(7.6, 6.4), sharex=True, height_ratios=[3, 1.7],
-                                     layout="constrained")
+    # side by side, not stacked: a deck shows a figure at most 470 px tall at full size
+    fig, (ax_h, ax_v) = plt.subplots(1, 2, figsize=(9.3, 4.6), sharex=True, layout="constrained")
     image = _heatmap(ax_h, run["hidden"].T)
     ax_h.add_patch(Rectangle((-0.5, j - 0.5), T, 1, fill=False, lw=2.5, ec=COLORS["vermillion"],
                              clip_on=False))
@@ -251,10 +275,9 @@ def plot_carry_unit(params, a, b, separation=None, label="trained"):
     for tick in ax_h.get_yticklabels():
         if tick.get_text() == str(j):
             tick.set(color=COLORS["vermillion"], fontweight="bold")
-    ax_h.set_title(f"{label}: hidden state for {a} + {b}, carry unit {j} outlined", fontsize=10)
-    # an inset colour bar right next to the heatmap: attached with ax=, it would sit beyond the
-    # legend of the panel below, which constrained layout keeps in the same column
-    fig.colorbar(image, cax=ax_h.inset_axes((1.02, 0.0, 0.03, 1.0)), label="activation h_t[j] (0 to 1)")
+    ax_h.set_title(f"{label}: hidden state for {a} + {b},\ncarry unit {j} outlined")
+    # an inset colour bar right next to the heatmap, between the two panels
+    fig.colorbar(image, cax=ax_h.inset_axes((1.03, 0.0, 0.04, 1.0)), label="activation h_t[j] (0 to 1)")
     ax_v.plot(range(T), _logit(v), color="0.5", lw=1, zorder=1)
     for value, colour, marker, name in ((0, "blue", "o", "carry out = 0"), (1, "orange", "s", "carry out = 1")):
         steps = np.flatnonzero(c == value)
@@ -263,12 +286,16 @@ def plot_carry_unit(params, a, b, separation=None, label="trained"):
     if 0 < sep["threshold"] < 1:
         ax_v.axhline(_logit(sep["threshold"]), color="black", ls=":", lw=1.2,
                      label=f"threshold {sep['threshold']:.2g}")
-    ax_v.set(ylim=(-_LOGIT_LIM - 1, _LOGIT_LIM + 1), ylabel=f"h_t[{j}] (logit scale)",
-             xlabel="time step t (LSB first) and the carry out of column t")
-    ax_v.set_yticks(_logit(_LOGIT_TICKS), _LOGIT_LABELS, fontsize=8)
-    ax_v.set_xticks(range(T), [f"{t}\ncarry {c[t]}" for t in range(T)], fontsize=8)
-    ax_v.set_title(f"unit {j} alone, on the logit axis of the histogram", fontsize=10)
-    ax_v.legend(loc="center left", bbox_to_anchor=(1.01, 0.5), fontsize=8, frameon=False)
+    ax_v.set(ylim=(-_LOGIT_LIM - 1, _LOGIT_LIM + 1), ylabel=f"h_t[{j}] (logit scale)")
+    ax_v.set_yticks(_logit(_LOGIT_TICKS), _LOGIT_LABELS)
+    _step_rows(ax_h, [range(T), c], ["step t", "carry out"])
+    _step_rows(ax_v, [range(T), c], ["step t", "carry out"])
+    ax_v.set_title(f"unit {j} alone, on the logit axis\nof the histogram")
+    for ax in (ax_h, ax_v):
+        ax.set_xlabel("time step t (LSB first)")
+    fig.legend(*ax_v.get_legend_handles_labels(), loc="outside lower center", ncol=3)
+    # room between the panels for the inset colour bar, which the layout engine does not see
+    fig.get_layout_engine().set(wspace=0.08)
     return fig
 
 
@@ -276,29 +303,28 @@ def plot_forward_summary(params_by_label, a, b):
     """Per network, every step of a + b: the outputs o_t with predicted and true bits (wrong ones
     in vermillion) above the heatmap of h_t, ticked with the input bits.  Static ForwardStepFrame."""
     runs = _runs(params_by_label, a, b)
-    fig, axes = plt.subplots(2, len(runs), figsize=(4.9 * len(runs) + 1.0, 6.2), squeeze=False,
-                             height_ratios=[1.2, 6], layout="constrained")
-    for (ax_o, ax_h), (label, run) in zip(axes.T, runs.items()):
+    n = len(runs)
+    # 12 pt text in at most 9.2 x 4.5 in: under each step only its digits, named once on the left
+    fig, axes = plt.subplots(2, n, figsize=(min(9.2, 3.9 * n + 1.4), 4.5), squeeze=False,
+                             sharey="row", height_ratios=[1, 6], layout="constrained")
+    for i, ((ax_o, ax_h), (label, run)) in enumerate(zip(axes.T, runs.items())):
         ax_o.imshow(run["output"][None, :], cmap=SEQUENTIAL, vmin=0, vmax=1, aspect="auto")
         for t, o in enumerate(run["output"]):
-            ax_o.text(t, 0, f"{o:.2f}", ha="center", va="center", fontsize=8,
-                      color="black" if o > 0.6 else "white")
+            ax_o.text(t, 0, f"{o:.2f}", ha="center", va="center", color="black" if o > 0.6 else "white")
         ax_o.set_yticks([0], ["o_t"])
-        ax_o.xaxis.tick_top()
-        ax_o.set_xticks(range(WIDTH), [f"pred {p}\ntrue {y}" for p, y in
-                                       zip(run["predicted"], run["true"])], fontsize=8)
+        _step_rows(ax_o, [run["predicted"], run["true"]], ["predicted", "true"] if i == 0 else None,
+                   top=True)
         wrong = run["predicted"] != run["true"]
         for tick in np.array(ax_o.get_xticklabels())[wrong]:
             tick.set(color=COLORS["vermillion"], fontweight="bold")
-        ax_o.set_title(f"{label}: output probability per step ({wrong.sum()} wrong bit"
-                       f"{'' if wrong.sum() == 1 else 's'})", fontsize=10)
+        ax_o.set_title(f"{label}: {wrong.sum()} wrong bit{'' if wrong.sum() == 1 else 's'}")
         image = _heatmap(ax_h, run["hidden"].T)
-        ax_h.set_xticklabels([f"t={t}\na{_sub(t)}={x[0]}\nb{_sub(t)}={x[1]}"
-                              for t, x in enumerate(run["inputs"])], fontsize=8)
-        ax_h.set_xlabel("time step t with its input bits (LSB first)")
-        ax_h.set_title(f"hidden state h_t for {a} + {b}", fontsize=10)
-    fig.colorbar(image, ax=list(axes[:, -1]), label="activation / probability (0 to 1)", shrink=0.9)
-    fig.suptitle(f"The forward pass for {a} + {b} = {a + b}, step by step", fontsize=12)
+        _step_rows(ax_h, [range(WIDTH), *run["inputs"].T], ["step t", "a_t", "b_t"] if i == 0 else None)
+        if i:
+            ax_h.set_ylabel("")
+    fig.supxlabel("time step t with its input bits (LSB first)")
+    fig.colorbar(image, ax=list(axes[:, -1]), label="activation / probability", shrink=0.9)
+    fig.suptitle(f"The forward pass for {a} + {b} = {a + b}: outputs o_t above the hidden state h_t")
     return fig
 
 
@@ -314,21 +340,25 @@ class ForwardStepFrame:
         self.a, self.b, self.labels = int(a), int(b), list(self.runs)
         first = self.runs[self.labels[0]]
         self.steps, self.hidden_size = first["hidden"].shape
-        self.fig = Figure(figsize=(10.5, 3.4), dpi=80, layout="constrained")
-        self.ax_bits, self.ax_h, self.ax_o = self.fig.subplots(1, 3, width_ratios=[1.1, 1.3, 1.05])
+        # 9.3 x 3.6 in at 100 dpi: a deck shows a frame at most 938 x 360 px at full size, so its
+        # 12 pt text stays 12 pt
+        self.fig = Figure(figsize=(9.3, 3.6), layout="constrained")
+        self.ax_bits, self.ax_h, self.ax_o = self.fig.subplots(1, 3, width_ratios=[1.3, 1.05, 1.3])
         self._draw_bits_table(first)
         self.h_bars, self.h_title = self._bar_panel(
-            self.ax_h, self.hidden_size, "green", 0.75, "hidden unit j  (bars: hₜ, black ticks: hₜ₋₁)",
+            self.ax_h, self.hidden_size, "green", 0.75, "unit j  (bars: hₜ, ticks: hₜ₋₁)",
             "activation hₜ[j]")
         (self.h_prev,) = self.ax_h.plot(range(self.hidden_size), np.zeros(self.hidden_size),
-                                        ls="none", marker="_", markersize=11, mew=2, color="black")
+                                        ls="none", marker="_", markersize=10, mew=2, color="black")
         self.ax_h.axhline(0.5, color="0.8", lw=0.8, zorder=0)
         self.o_bars, self.o_title = self._bar_panel(
             self.ax_o, self.steps, "blue", 0.7, "time step t  (rings: true bit)", "output oₜ = P(bit is 1)")
         self.ax_o.axhline(0.5, color="0.4", lw=1, ls="--")
+        self.ax_o.set_ylim(0, 1.08)                             # room for a ring at 1 under the title
+        self.ax_o.tick_params(axis="x", pad=9)                   # and for a ring at 0 over the ticks
         self.ax_o.plot(range(self.steps), first["true"], ls="none", marker="o", mfc="none",
                        mec="black", mew=1.5, markersize=8, zorder=3, clip_on=False)
-        self.suptitle = self.fig.suptitle("", fontsize=11)
+        self.suptitle = self.fig.suptitle("")
         self.update(0, self.labels[0])
         freeze_layout(self.fig)
         bake_background(self.fig, keep=[*self.h_bars, self.h_prev, *self.o_bars, self.cursor,
@@ -340,18 +370,18 @@ class ForwardStepFrame:
         ax, T = self.ax_bits, self.steps
         ax.set(xlim=(0, 1), ylim=(0, 1))
         ax.set_axis_off()
-        self.column_x = 0.441 + 0.0654 * np.arange(T)
+        self.column_x = 0.37 + 0.082 * np.arange(T)    # right of the row names, clear of the next panel
         rows = {"step t": range(T), "a": run["inputs"][:, 0], "b": run["inputs"][:, 1],
                 "true a+b": run["true"], "predicted": [""] * T}
-        mono = dict(family="DejaVu Sans Mono", fontsize=12, va="center", ha="center")
+        mono = dict(family="DejaVu Sans Mono", fontsize=TEXT, va="center", ha="center")
         self.row_texts = {}
         for y, (name, digits) in zip(np.linspace(0.88, 0.12, len(rows)), rows.items()):
-            ax.text(0.0, y, name, fontsize=11, va="center", ha="left")
+            ax.text(0.0, y, name, va="center", ha="left")
             self.row_texts[name] = [ax.text(x, y, d, fontweight="bold" if name == "predicted" else
                                             "normal", **mono) for x, d in zip(self.column_x, digits)]
         ax.axhline(0.215, color="0.7", lw=0.8)                # between true a+b and predicted
-        self.cursor = ax.add_patch(Rectangle((0, 0.02), 0.052, 0.96, fill=False, lw=2, ec=COLORS["orange"]))
-        self.bits_title = ax.set_title("", fontsize=10)
+        self.cursor = ax.add_patch(Rectangle((0, 0.02), 0.065, 0.96, fill=False, lw=2, ec=COLORS["orange"]))
+        self.bits_title = ax.set_title("")
 
     @staticmethod
     def _bar_panel(ax, n, colour, width, xlabel, ylabel):
@@ -360,8 +390,8 @@ class ForwardStepFrame:
         ax.set(xlim=(-0.6, n - 0.4), ylim=(0, 1), xlabel=xlabel, ylabel=ylabel,
                xticks=range(0, n, 3 if n > 10 else 1))
         ax.set_yticks([0, 0.5, 1], ["0", "0.5", "1"])
-        ax.tick_params(length=0, labelsize=9)
-        return bars, ax.set_title("", fontsize=10)
+        ax.tick_params(length=0)
+        return bars, ax.set_title("")
 
     def states(self):
         """Every (t, label) the controls can take."""

@@ -10,7 +10,7 @@ from .analysis import Automaton, CarryProbe
 from .encoding import check_int, shown
 from .fast import LEARNING_RATE, train_fast
 from .show_training import check_fields, read_results
-from .style import COLORS
+from .style import COLORS, TEXT
 from .widgets import freeze_layout
 
 LEARNING_RATES = (0.001, 0.003, 0.01, 0.03, 0.1, 0.3, 0.5, 1.0, 3.0, 10.0)  #: the widget's choices
@@ -44,14 +44,19 @@ def plot_carry_units(probe, hidden, carry, bins=60):
         raise ValueError(f"hidden must be (T, N, {H}) and carry (T, N), as bh.analysis.hidden_and_carry "
                          f"gives them, got {hidden.shape} and {carry.shape}")
     bins = check_int(bins, "bins", minimum=1)
-    fig, (ax1, ax2) = plt.subplots(1, 2, figsize=(11, 4.2), layout="constrained")
+    # 9.3 x 4.5 in: under the 942 x 470 px a deck shows at full size (so its 12 pt text stays readable),
+    # with the padding of the inline backend's tight bounding box
+    fig, (ax1, ax2) = plt.subplots(1, 2, figsize=(9.3, 4.5), layout="constrained", width_ratios=(2, 3))
     order = np.argsort(probe.correlations, kind="stable")[::-1]
     r = probe.correlations[order]
-    ax1.bar(np.arange(H), r, color="0.5")             # grey: blue and vermillion mean the carry on the right
-    ax1.set_xticks(np.arange(H), [str(j) for j in order], fontsize=8)
-    ax1.axhline(0, color="black", lw=0.8)
-    ax1.set(ylim=(-1, 1), xlabel="hidden unit (sorted by correlation)",
-            ylabel="correlation with the carry", title="Which units track the carry?")
+    # horizontal bars, the most correlated unit on top: 16 unit numbers fit one under another
+    ax1.barh(np.arange(H), r, color="0.5")            # grey: blue and vermillion mean the carry on the right
+    ax1.set_yticks(np.arange(H), [str(j) for j in order])
+    ax1.invert_yaxis()
+    ax1.axvline(0, color="black", lw=0.8)
+    ax1.set_xticks([-1, -0.5, 0, 0.5, 1], ["−1", "−0.5", "0", "0.5", "1"])
+    ax1.set(xlim=(-1, 1), ylabel="hidden unit (sorted by correlation)",
+            xlabel="correlation with the carry", title="Which units track the carry?")
     j = probe.best_unit
     v = np.clip(hidden[..., j].astype(np.float64), 1e-300, 1 - 2.0 ** -53)   # finite logits
     z = np.log(v) - np.log1p(-v)
@@ -71,7 +76,7 @@ def plot_carry_units(probe, hidden, carry, bins=60):
     _plain_log_labels(ax2.yaxis)
     ax2.set(xlabel=f"activation h of unit {j} (logit axis)", ylabel="number of (pair, step) samples",
             title=f"Unit {j} alone: one threshold, {probe.best_unit_accuracy:.2%} right")
-    ax2.legend(fontsize=8, loc="upper center", bbox_to_anchor=(0.5, -0.16), ncols=2)   # below: off the bars
+    fig.legend(*ax2.get_legend_handles_labels(), loc="outside lower center", ncols=4)   # below: off the bars
     return fig
 
 
@@ -81,12 +86,12 @@ def plot_state_pca(projected, carry, sum_bit, explained, marked=None, marked_lab
     Each distinct point is drawn once.  marked (K, 2), optional: points to ring in black, with
     ``marked_label`` in the legend."""
     P, carry, sum_bit = np.asarray(projected, dtype=np.float64), np.asarray(carry), np.asarray(sum_bit)
-    fig, ax = plt.subplots(figsize=(6.5, 5), layout="constrained")
+    fig, ax = plt.subplots(figsize=(9.3, 4.5), layout="constrained")   # at most 942 x 470 px: see plot_carry_units
     for c, s in ((0, 0), (0, 1), (1, 0), (1, 1)):
         m = (carry == c) & (sum_bit == s)
         pts = np.unique(np.round(P[m], 3), axis=0)    # many states coincide: draw each once
         ax.scatter(pts[:, 0], pts[:, 1], s=6, color=GROUP_COLORS[2 * c + s], alpha=0.6, rasterized=True,
-                   marker="o" if c == 0 else "^", label=f"carry {c}, sum bit {s} ({m.sum():,} samples)")
+                   marker="o" if c == 0 else "^", label=f"carry {c}, sum bit {s}\n({m.sum():,} samples)")
     if marked is not None:
         mk = np.asarray(marked, dtype=np.float64)
         ax.scatter(mk[:, 0], mk[:, 1], s=110, facecolors="none", edgecolors="black", lw=1.2, label=marked_label)
@@ -94,7 +99,8 @@ def plot_state_pca(projected, carry, sum_bit, explained, marked=None, marked_lab
            ylabel=f"principal component 2 ({explained[1]:.0%} of the variance)",
            title="Every hidden state over all 16,384 sums, in two dimensions\n"
                  "(each distinct state drawn once)")
-    legend = ax.legend(fontsize=8, loc="best", markerscale=1.5)
+    # the legend right of the plot, off the dots (a 12 pt legend inside would hide some)
+    legend = ax.legend(loc="upper left", bbox_to_anchor=(1.02, 1), markerscale=2.5)
     if marked is not None:
         legend.legend_handles[-1].set_sizes([50])       # the ring, not scaled up with the dots
     return fig
@@ -114,7 +120,7 @@ def draw_automaton(automaton, names=None):
     for s in range(n):
         ax.add_patch(Circle(pos[s], r, facecolor=GROUP_COLORS[0 if s == 0 else 2], alpha=0.25,
                             edgecolor="black", lw=2 if s == automaton.start else 1))
-        ax.text(*pos[s], names[s], ha="center", va="center", fontsize=10)
+        ax.text(*pos[s], names[s], ha="center", va="center")
     ax.annotate("start", xy=pos[automaton.start] - [r, 0], xytext=pos[automaton.start] - [r + 0.7, 0], ha="right",
                 va="center", arrowprops=dict(arrowstyle="->", lw=1.5))
     edges = {}                                             # (from, to): labels "ab/s"
@@ -125,12 +131,12 @@ def draw_automaton(automaton, names=None):
         if a == b:                                         # self-loop above the state
             ax.add_patch(FancyArrowPatch(pa + [-0.25, r * 0.9], pa + [0.25, r * 0.9],
                                          connectionstyle="arc3,rad=-1.9", lw=1.2, **arrow))
-            ax.text(pa[0], r + 0.75, text, ha="center", va="bottom", fontsize=9, family="monospace")
+            ax.text(pa[0], r + 0.75, text, ha="center", va="bottom", family="monospace")
         else:
             d = (pb - pa) / np.linalg.norm(pb - pa)
             ax.add_patch(FancyArrowPatch(pa + d * r, pb - d * r, connectionstyle="arc3,rad=0.35", lw=1.2, **arrow))
             ax.text(*(pa + pb) / 2 + np.array([d[1], -d[0]]) * 0.55, text, ha="center", va="center",
-                    fontsize=9, family="monospace", bbox=dict(facecolor="white", edgecolor="none", pad=1))
+                    family="monospace", bbox=dict(facecolor="white", edgecolor="none", pad=1))
     ax.set(xlim=(-3.2, 3.0), ylim=(-1.0, 1.9), aspect="equal")
     ax.axis("off")
     ax.set_title(f"The extracted automaton: {n} state{'s' if n != 1 else ''}\n"
@@ -165,7 +171,7 @@ def plot_where_it_breaks(results):
     learning rate (``load_results``); one legend below both panels, off the data."""
     check_fields(results, [f for f in WHERE_IT_BREAKS_FIELDS if f == "seeds" or f.startswith(
         ("summary.hidden_size.", "summary.learning_rate."))], "results (from load_results)")
-    fig, axes = plt.subplots(1, 2, figsize=(11, 4.0), layout="constrained")
+    fig, axes = plt.subplots(1, 2, figsize=(9.3, 4.2), layout="constrained")   # at most 942 x 470 px
     n = len(results["seeds"])
     for ax, key, xlabel, title in (
             (axes[0], "hidden_size", "hidden size H", f"Hidden size ({n} seeds each, rate {LEARNING_RATE:g})"),
@@ -181,7 +187,9 @@ def plot_where_it_breaks(results):
         if key == "learning_rate":
             ax.set_xscale("log")
             _plain_log_labels(ax.xaxis)
-    fig.legend(*axes[0].get_legend_handles_labels(), loc="outside lower center", ncols=2, fontsize=9)
+        else:
+            ax.set_xticks(x)                               # every hidden size measured
+    fig.legend(*axes[0].get_legend_handles_labels(), loc="outside lower center", ncols=2)
     return fig
 
 
@@ -202,7 +210,8 @@ def plot_loss_curves(curves, reference=0, ncols=3):
     reference = check_int(reference, "reference", minimum=0, maximum=len(curves) - 1)
     ncols = check_int(ncols, "ncols", minimum=1)
     nrows = -(-len(curves) // ncols)
-    fig, axes = plt.subplots(nrows, ncols, figsize=(11, 2.6 * nrows + 0.9), sharex=True, sharey=True,
+    # two rows (the notebook's six curves) make 9.3 x 4.55 in: under the 942 x 470 px of plot_carry_units
+    fig, axes = plt.subplots(nrows, ncols, figsize=(9.3, 1.85 * nrows + 0.85), sharex=True, sharey=True,
                              layout="constrained", squeeze=False)
     ref = curves[reference]
     for k, (ax, c) in enumerate(zip(axes.flat, curves)):
@@ -212,7 +221,7 @@ def plot_loss_curves(curves, reference=0, ncols=3):
                 label="converged" if c["converged"] else "did not converge")
         end = f"converged after {c['steps'][-1]} updates" if c["converged"] else \
             f"not converged in {c['steps'][-1]} updates"
-        ax.set_title(f"{c['label']}\n{end}", fontsize=9)
+        ax.set_title(f"{c['label']}\n{end}", fontsize=TEXT)       # not the larger title size: room for the curve
         ax.grid(True, which="major", lw=0.4, alpha=0.5)
     for ax in axes.flat[len(curves):]:
         ax.axis("off")
@@ -224,16 +233,18 @@ def plot_loss_curves(curves, reference=0, ncols=3):
     ax.set_xlim(0, max(c["steps"][-1] for c in curves))
     for k, ax in enumerate(axes.flat[:len(curves)]):
         if k + ncols >= len(curves):                       # nothing drawn below it
-            ax.set_xlabel("update steps (log scale after 10)")
             ax.xaxis.set_tick_params(labelbottom=True)
-    fig.supylabel("loss per sum, ½·Σ(y − o)² (log scale)", fontsize=10)
+    last_row = axes[-1][:len(curves) - ncols * (nrows - 1)]
+    last_row[min(ncols // 2, len(last_row) - 1)].set_xlabel(   # once, mid-bottom: the same for every panel
+        "update steps (log scale after 10)")
+    fig.supylabel("loss per sum, ½·Σ(y − o)² (log scale)")
     fig.suptitle("Loss curves: which configurations learn to add (seed 0)")
     handles = {}
     for a in axes.flat:
         for h, lab in zip(*a.get_legend_handles_labels()):
             handles.setdefault(lab, h)
     labels = sorted(handles, key=lambda lab: ("for comparison" in lab, lab != "converged"))
-    fig.legend([handles[lab] for lab in labels], labels, loc="outside lower center", ncols=len(labels), fontsize=9)
+    fig.legend([handles[lab] for lab in labels], labels, loc="outside lower center", ncols=len(labels))
     return fig
 
 

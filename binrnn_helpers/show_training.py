@@ -15,7 +15,7 @@ from .encoding import addition_batch, check_float, check_int, from_bits, one_sum
 from .evaluation import tree_outputs, tree_pairs
 from .model import Params, check_params, forward, sigmoid
 from .storage import shown_path
-from .style import COLORS, SEQUENTIAL
+from .style import COLORS, SEQUENTIAL, TITLE
 from .widgets import bake_background, freeze_layout
 
 
@@ -220,37 +220,39 @@ def _check_snapshots(snapshots, steps=None):
 
 
 def plot_post_training(errors, window, log, snap_steps, scores):
-    """The post's loop in three panels over the step axis: errors (S,) with their running mean and
-    the printed LogEntries, the accuracy and the accuracy per bit of the snapshots (SnapshotScores)."""
+    """The post's loop in three panels side by side, over the same step axis: errors (S,) with their
+    running mean and the printed LogEntries, the accuracy and the accuracy per bit of the snapshots
+    (SnapshotScores)."""
     errors = np.asarray(errors, dtype=np.float64)
     steps, T = np.arange(errors.size), scores.bit_accuracy.shape[1]
-    fig, axd = plt.subplot_mosaic([["error", "."], ["accuracy", "."], ["bits", "bar"]], figsize=(9, 7.6),
-                                  gridspec_kw=dict(height_ratios=[3, 2, 2], width_ratios=[1, 0.025], left=0.11,
-                                                   right=0.87, top=0.95, bottom=0.07, hspace=0.08, wspace=0.04))
-    ax_err, ax_acc, ax_bits = axd["error"], axd["accuracy"], axd["bits"]
-    for ax in (ax_err, ax_acc):
-        ax.sharex(ax_bits)
-        ax.tick_params(labelbottom=False)
-    ax_err.plot(steps, errors, ".", ms=1.5, color="0.75", label="printed error, every step")
-    ax_err.plot(steps, running_mean(errors, window), color=COLORS["blue"], lw=2,
-                label=f"printed error, mean of the last {window} steps")
+    # side by side, not stacked: three panels one above another would not fit 470 px with 12 pt text;
+    # 9.3 x 4.5 in: with the saved PNG's margins at most 942 x 470 px, which a deck shows at full size
+    fig, (ax_err, ax_acc, ax_bits) = plt.subplots(1, 3, figsize=(9.3, 4.5), sharex=True, layout="constrained",
+                                                  width_ratios=[1.3, 1, 1])      # the first holds a legend
+    ax_err.plot(steps, errors, ".", ms=1.5, color="0.75", label="every step")
+    ax_err.plot(steps, running_mean(errors, window), color=COLORS["blue"], lw=2, label=f"mean of last {window}")
     ax_err.plot([e.step for e in log], [e.error for e in log], "D", color=COLORS["vermillion"],
-                ms=6, label="the ten values the post printed")
-    ax_err.set(ylabel="error of one sum\nΣ over bits of |true − output|", ylim=(0, 8),
-               title="The post's loop: error, accuracy and accuracy per bit while it trains (seed 0)")
-    ax_err.legend(loc="upper right", fontsize=8)
+                ms=6, label="printed by the post")
+    # room above the data (at most about 5) for the legend
+    ax_err.set(ylabel="Σ over bits of |true − output|", ylim=(0, 8.5), yticks=range(0, 9, 2),
+               title="printed error of one sum")
+    ax_err.legend(loc="upper right", handlelength=1.2, borderaxespad=0.3)
     ax_acc.plot(snap_steps, 100 * scores.accuracy, "o-", color=COLORS["green"], ms=4)
-    ax_acc.set(ylabel="sums exactly right\n(% of all 16,384)", ylim=(-3, 103))
+    ax_acc.set(ylabel="% of all 16,384 sums", ylim=(-3, 103), yticks=[0, 25, 50, 75, 100],
+               title="sums exactly right")
     ax_acc.grid(alpha=0.3)
     half = (snap_steps[1] - snap_steps[0]) / 2 if len(snap_steps) > 1 else 0.5
     im = ax_bits.imshow(scores.bit_accuracy.T, aspect="auto", origin="lower", cmap=SEQUENTIAL,
                         vmin=0.5, vmax=1, interpolation="nearest",
                         extent=(snap_steps[0] - half, snap_steps[-1] + half, -0.5, T - 0.5))
-    ax_bits.set(yticks=range(T), ylabel="bit position\n(0 = least significant)",
-                xlabel="training step (updates so far, one sum per update)")
+    ax_bits.set(yticks=range(T), ylabel="bit position (0 = LSB)", title="pairs with each bit right")
     # cells below 0.5 (worse than a coin toss) take the bottom colour; the arrow at the foot says so
-    fig.colorbar(im, cax=axd["bar"], extend="min",
-                 label="pairs with this bit right\n(≤ 0.5: coin toss or worse)")
+    fig.colorbar(im, ax=ax_bits, extend="min", fraction=0.08, aspect=25,
+                 label="fraction (≤ 0.5: a coin toss or worse)")
+    last = snap_steps[-1]
+    ax_bits.set_xticks([0, last // 2, last])              # three labels fit a narrow panel
+    fig.supxlabel("training step (updates so far, one sum per update)")
+    fig.suptitle("The post's loop while it trains (seed 0)")
     return fig
 
 
@@ -269,7 +271,8 @@ def plot_bit_accuracy(bit_accuracies):
             raise ValueError(f"bit_accuracies[{label!r}] must hold fractions in [0, 1], got {shown(acc.tolist())}")
     (T,), n = shapes.pop(), len(arrays)
     colors = [COLORS[c] for c in ("sky", "orange", "blue", "green", "purple", "vermillion")]
-    fig, ax = plt.subplots(figsize=(9, 3.6), gridspec_kw=dict(left=0.08, right=0.98, top=0.91, bottom=0.27))
+    # at most 9.3 x 4.5 in (942 x 470 px with the saved PNG's margins): a deck shows it at full size
+    fig, ax = plt.subplots(figsize=(9.3, 4), layout="constrained")
     for i, (label, acc) in enumerate(arrays.items()):
         ax.bar(np.arange(T) + (i - (n - 1) / 2) * 0.8 / n, 100 * acc, 0.8 / n,
                color=colors[i % len(colors)], label=label)
@@ -278,7 +281,7 @@ def plot_bit_accuracy(bit_accuracies):
                              for t in range(T)])
     ax.set(xlabel="bit position of the sum (the network writes bit 0 first)",
            ylabel="pairs with this bit right (%)", ylim=(0, 105), title="Accuracy per bit on all 16,384 pairs")
-    fig.legend(loc="lower center", fontsize=8, ncol=n + 1)
+    fig.legend(loc="outside lower center", ncols=n + 1, handlelength=1.2, columnspacing=1.2)   # below: off the bars
     return fig
 
 
@@ -291,8 +294,8 @@ def plot_fast_vs_post(post_loss, history, batch_size, window):
     post_mean = running_mean(post_loss, window)[steps]
     fast_steps = np.asarray(history.steps)
     fast_loss, fast_steps = np.asarray(history.loss)[fast_steps >= 1], fast_steps[fast_steps >= 1]
-    fig, axes = plt.subplots(1, 2, figsize=(10, 3.8), sharey=True,
-                             gridspec_kw=dict(left=0.08, right=0.98, top=0.84, bottom=0.14, wspace=0.06))
+    # at most 9.3 x 4.5 in (942 x 470 px with the saved PNG's margins): a deck shows it at full size
+    fig, axes = plt.subplots(1, 2, figsize=(9.3, 4.3), sharey=True, layout="constrained")
     for ax, scale, xlabel, title in ((axes[0], 1, "update steps", "against update steps"),
                                      (axes[1], batch_size, "sums seen (steps x sums per step)",
                                       "against sums seen")):
@@ -306,7 +309,7 @@ def plot_fast_vs_post(post_loss, history, batch_size, window):
         ax.set(xlabel=xlabel, title=title)
         ax.grid(alpha=0.3)
     axes[0].set_ylabel("loss per sum, ½ Σ (true − output)²")
-    axes[0].legend(loc="upper right", fontsize=8)
+    fig.legend(*axes[0].get_legend_handles_labels(), loc="outside lower center", ncols=2)   # below: off the curves
     fig.suptitle("The same loss, two trainers (seed 0)")
     return fig
 
@@ -321,27 +324,26 @@ def plot_answer_filmstrip(snapshots, steps, a, b, show=None):
         raise ValueError(f"show: step {missing[0]} is not one of the snapshot steps")
     rows = [network_answer(snapshots[steps.index(s)], a, b) for s in show]
     true, T = rows[0][2], rows[0][2].size
-    height = 0.42 * (len(rows) + 1) + 1.6
-    fig, ax = plt.subplots(figsize=(7.2, height))
-    fig.subplots_adjust(left=0.17, right=0.72, top=1 - 0.45 / height, bottom=0.75 / height)
+    # at most 9.3 x 4.5 in (942 x 470 px with the saved PNG's margins): a deck shows it at full size;
+    # 11 snapshots under the true bits leave each row about 27 px, room for a 12 pt digit
+    fig, ax = plt.subplots(figsize=(9.3, 4.5), layout="constrained")
     grid = [(true.astype(float), true)] + [(o, pred) for o, pred, _ in rows]     # row 0: the true bits
     im = ax.imshow([o for o, _ in grid], cmap=SEQUENTIAL, vmin=0, vmax=1, aspect="auto", interpolation="nearest")
     for i, (o, bits) in enumerate(grid):
         for j in range(T):
-            ax.text(j, i, str(bits[j]), ha="center", va="center", fontsize=9 if i else 10,
+            ax.text(j, i, str(bits[j]), ha="center", va="center",
                     fontweight="normal" if i else "bold", color="black" if o[j] > 0.55 else "white")
             if bits[j] != true[j]:
                 ax.add_patch(Rectangle((j - 0.44, i - 0.4), 0.88, 0.8, fill=False, lw=2.2, ec=COLORS["orange"]))
         value = from_bits(bits[::-1])                      # bits are in time order, LSB first
         ax.text(T - 0.4, i, f" = {value}, {'right' if value == a + b else 'wrong'}" if i else f" = {a + b}",
-                va="center", fontsize=9, fontweight="normal" if i else "bold")
+                va="center", fontweight="normal" if i else "bold")
     ax.axhline(0.5, color="white", lw=3)
     ax.set_xticks(range(T), [str(t) for t in range(T)])
     ax.set_yticks(range(len(rows) + 1), ["true bits"] + [f"step {s}" for s in show])
-    ax.set(xlabel=f"{STEP_AXIS}\ndigit: predicted bit; framed: wrong",
+    ax.set(xlabel=f"{STEP_AXIS};  digit: predicted bit, framed: wrong",
            ylabel="after this many updates", title=f"The post's network answering {a} + {b} as it trains")
-    fig.colorbar(im, cax=fig.add_axes((0.88, 0.75 / height, 0.025, 1 - 1.2 / height)),
-                 label="output: P(bit = 1)")
+    fig.colorbar(im, ax=ax, fraction=0.04, aspect=25, label="output: P(bit = 1)")
     return fig
 
 
@@ -357,26 +359,29 @@ class TrainingFrame:
         self.accuracy = np.asarray(acc, dtype=np.float64)
         if self.accuracy.shape != (len(self.steps),):
             raise ValueError(f"accuracy must have one value per snapshot ({len(self.steps)}), got {acc!r}")
-        self.fig = Figure(figsize=(9.6, 3.8))
-        gs = self.fig.add_gridspec(2, 2, width_ratios=[1.15, 1], hspace=0.15, left=0.1,
-                                   right=0.98, top=0.9, bottom=0.19, wspace=0.3)
-        self._draw_answer(self.fig.add_subplot(gs[:, 0]), self.answers[0][2])
-        self.ax_curve = self.fig.add_subplot(gs[0, 1])
+        # 8 x 3.3 in at 100 dpi, 800 x 330 px: under the deck's 938 x 360 px for a frame, so shown at
+        # full size with its 12 pt text; about the pixels it had at 80 dpi (41 frames are saved in 04)
+        self.fig = Figure(figsize=(8, 3.3))
+        left = self.fig.add_gridspec(1, 1, left=0.13, right=0.5, top=0.87, bottom=0.25)
+        right = self.fig.add_gridspec(2, 1, left=0.64, right=0.97, top=0.87, bottom=0.25, hspace=0.15)
+        self._draw_answer(self.fig.add_subplot(left[0, 0]), self.answers[0][2])
+        self.ax_curve = self.fig.add_subplot(right[0, 0])
         if curve is not None:
             self.ax_curve.plot(np.asarray(curve, dtype=np.float64), color=COLORS["blue"], lw=1.5)
-            self.ax_curve.set_ylabel(curve_label, fontsize=8)
+            self.ax_curve.set_ylabel(curve_label)
         else:
             self.ax_curve.set_axis_off()
         self.ax_curve.tick_params(labelbottom=False)
-        self.ax_curve.set_title("where this snapshot sits in training", fontsize=10)
-        ax = self.fig.add_subplot(gs[1, 1], sharex=self.ax_curve)      # every snapshot's accuracy, one marked
+        ax = self.fig.add_subplot(right[1, 0], sharex=self.ax_curve)    # every snapshot's accuracy, one marked
         ax.plot(self.steps, 100 * self.accuracy, "o-", ms=3, color=COLORS["green"])
-        ax.set(ylim=(-5, 105), xlabel="training step (updates)")
-        ax.set_ylabel("sums right (%)", fontsize=8)
+        ax.set(ylim=(-5, 105), yticks=[0, 50, 100], xlabel="training step (updates)", ylabel="% right",
+               xticks=[0, self.steps[-1] // 2, self.steps[-1]])        # three labels fit the small panel
         self.vlines = [a.axvline(self.steps[0], color=COLORS["vermillion"], lw=1.5) for a in (self.ax_curve, ax)]
         self.dot, = ax.plot([self.steps[0]], [100 * self.accuracy[0]], "o", ms=9, mfc="none",
                             mew=2, color=COLORS["vermillion"])
-        self.acc_text = ax.text(0.02, 0.9, "", transform=ax.transAxes, fontsize=8, va="top")
+        # the accuracy above the curves, level with the answer's title: inside the small panels it
+        # would cover the curve
+        self.acc_text = self.fig.text(0.805, 0.98, "", ha="center", va="top", fontsize=TITLE)
         freeze_layout(self.fig)
         bake_background(self.fig, keep=[*self.bars, *self.pred_texts, self.title, self.threshold,
                                         *self.vlines, self.dot, self.acc_text])
@@ -387,17 +392,18 @@ class TrainingFrame:
         self.bars = ax.bar(np.arange(T), np.zeros(T), 0.7, color=COLORS["blue"])
         self.threshold = ax.axhline(0.5, color="0.4", ls="--", lw=1)
         ax.set_xticks(np.arange(T), [str(t) for t in range(T)])
-        ax.set(yticks=[0, 0.25, 0.5, 0.75, 1], xlim=(-0.6, T - 0.4), ylim=(0, 1.42),
-               xlabel=f"{STEP_AXIS}\nblue: bit right, vermillion: bit wrong",
-               ylabel="output: P(bit = 1)")
-        ax.text(-0.55, 1.31, "true", fontsize=8, ha="right", va="center")
-        ax.text(-0.55, 1.13, "predicted", fontsize=8, ha="right", va="center")
+        ax.set(yticks=[0, 0.5, 1], xlim=(-0.6, T - 0.4), ylim=(0, 1.42),
+               xlabel=f"{STEP_AXIS}\nblue: bit right, vermillion: wrong")
+        ax.set_ylabel("P(bit = 1)", y=0.35)                 # level with the bars, below the bit rows
+        ax.text(-0.75, 1.31, "true", ha="right", va="center")
+        ax.text(-0.75, 1.13, "predicted", ha="right", va="center")
         for j in range(T):
-            ax.text(j, 1.31, str(true[j]), ha="center", va="center", fontsize=11, fontweight="bold")
-        self.pred_texts = [ax.text(j, 1.13, "", ha="center", va="center", fontsize=11,
-                                   fontweight="bold") for j in range(T)]
+            ax.text(j, 1.31, str(true[j]), ha="center", va="center", fontweight="bold")
+        self.pred_texts = [ax.text(j, 1.13, "", ha="center", va="center", fontweight="bold") for j in range(T)]
         ax.axhline(1.03, color="0.6", lw=0.8)
-        self.title = ax.set_title("", fontsize=10)
+        # the answer's title starts at the figure's left edge: centred on this panel, it is wider
+        # than the panel and would run into the curves' labels
+        self.title = self.fig.text(0.01, 0.98, "", va="top", fontsize=TITLE)
 
     def update(self, step):
         """Show the snapshot after ``step`` updates; returns the text line."""

@@ -18,7 +18,9 @@ import ipywidgets as widgets
 import matplotlib.image
 import numpy as np
 
-PNG_DPI = 80                        # widget frames are rendered (and backgrounds baked) at this
+from .style import DPI
+
+PNG_DPI = DPI                       # widget frames are rendered (and backgrounds baked) at this
 MAX_FRAMES = 200                    # a scrubber stores every frame in the notebook: keep it small
 NEEDS_KERNEL = "Needs a running kernel: it computes as you use it (a deck or a static page shows it as saved)."
 

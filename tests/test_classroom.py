@@ -121,6 +121,60 @@ def test_a_tall_image_starts_a_new_subslide():
     assert f"over the {C.HEIGHT_LIMIT} px limit" in problem
 
 
+def _with_types(nb):
+    for cell, kind in zip(nb["cells"], C.assign_slide_types(nb)):
+        cell["metadata"]["slideshow"] = {"slide_type": kind}
+    return nb
+
+
+def _deck_subslides(nb):
+    """The deck's subslides as lists of (cell type, source)."""
+    deck = C.deck_notebook(nb)
+    return [[(deck["cells"][i]["cell_type"], C._source(deck["cells"][i])) for i, _ in group]
+            for group in C.subslides(nb)]
+
+
+def test_the_sentence_that_introduces_code_stays_on_the_codes_subslide():
+    """Rule 5: a code cell that the height rule moves to a new subslide takes along the markdown
+    just before it, which says what the code is for: the whole cell when the two fit together,
+    else (in the deck) the cell's last paragraph; never leaving a heading alone, never a Think!."""
+    heading = new_markdown_cell("## A slide")
+    filler = "\n\n".join(["Some text about the figure above."] * 5)
+    intro = "The cell below draws the next figure:"
+    figure = figure_cell(350, width=C.IMAGE_WIDTH)
+    tall = [C.cell_height(c) for c in (heading, new_markdown_cell(filler), new_markdown_cell(intro), figure)]
+    assert sum(tall) > C.HEIGHT_LIMIT >= tall[2] + tall[3]         # the code must move; it fits with intro
+
+    # the introduction is a cell of its own: it starts the code's subslide (the metadata says so)
+    nb = as_dict(new_notebook(cells=[heading, new_markdown_cell(filler), new_markdown_cell(intro), figure]))
+    assert C.assign_slide_types(nb) == ["slide", "", "subslide", ""]
+    subs = _deck_subslides(_with_types(nb))
+    assert subs[1] == [("markdown", intro), ("code", "plot();")]
+    assert C.check_notebook(nb) == []
+
+    # the introduction ends a longer cell: the deck moves its last paragraph, the rest stays
+    nb = as_dict(new_notebook(cells=[new_markdown_cell("## A slide\n\n" + filler + "\n\n" + intro), figure]))
+    assert C.assign_slide_types(nb) == ["slide", "subslide"]
+    subs = _deck_subslides(_with_types(nb))
+    assert subs == [[("markdown", "## A slide\n\n" + filler)], [("markdown", intro), ("code", "plot();")]]
+    assert C.check_notebook(nb) == []
+    # ... a paragraph that goes on from the one before ("where ...", after a colon) is not one
+    assert C.intro_split(new_markdown_cell("It is this:\n\n" + intro)) is None
+    assert C.intro_split(new_markdown_cell(intro + "\n\n$$x$$\n\nwhere $x$ is 1.")) is None
+
+    # not when that would leave nothing but a heading behind, nor a Think! question
+    big = figure_cell(450, width=C.IMAGE_WIDTH)
+    assert sum(C.cell_height(c) for c in (heading, new_markdown_cell(intro), big)) > C.HEIGHT_LIMIT
+    nb = as_dict(new_notebook(cells=[heading, new_markdown_cell(intro), big]))
+    assert C.assign_slide_types(nb) == ["slide", "", "subslide"]
+    nb = as_dict(new_notebook(cells=[new_markdown_cell("## A slide\n\n" + intro), big]))
+    assert C.assign_slide_types(nb) == ["slide", "subslide"]
+    assert _deck_subslides(_with_types(nb))[1] == [("code", "plot();")]
+    think = new_markdown_cell("> **Think!** Why?")
+    nb = as_dict(new_notebook(cells=[heading, new_markdown_cell(filler), think, figure]))
+    assert C.assign_slide_types(nb) == ["slide", "", "fragment", "subslide"]
+
+
 def test_headings_solutions_and_self_checks():
     solution = new_code_cell("def f():\n    return 42\n", metadata={"tags": ["solution"]})
     nb = as_dict(new_notebook(cells=[

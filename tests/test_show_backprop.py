@@ -15,6 +15,63 @@ import pytest  # noqa: E402
 import binrnn_helpers as bh  # noqa: E402
 from binrnn_helpers import show_backprop as sb  # noqa: E402
 from conftest import plain_run  # noqa: E402
+import figure_text as ft  # noqa: E402
+
+
+def notebook_difference_errors():
+    """eps_list, one-sided and central errors as notebook 03 computes them (9 + 60, the post's
+    weights, the entry of W with the largest gradient)."""
+    params = bh.init_params(16, seed=0)
+    x, y = bh.addition_batch(np.array([9]), np.array([60]), width=8)
+    grads = bh.backward(params, bh.forward(params, x), y)
+    i, j = np.unravel_index(np.argmax(np.abs(grads.W)), grads.W.shape)
+
+    def loss_with(value):
+        probe = params.copy()
+        probe.W[i, j] = value
+        return bh.loss(bh.forward(probe, x).output, y)
+
+    w0, exact = params.W[i, j], grads.W[i, j]
+    eps = 10.0 ** -np.arange(1, 12)
+    one_sided = [abs((loss_with(w0 + e) - loss_with(w0)) / e - exact) for e in eps]
+    central = [abs((loss_with(w0 + e) - loss_with(w0 - e)) / (2 * e) - exact) for e in eps]
+    return eps, np.array(one_sided), np.array(central)
+
+
+def notebook_reach(trained):
+    """{8: ..., 64: ...} of reach_back for the untrained and the trained network, as notebook 03."""
+    rng = np.random.RandomState(3)
+    short, _ = bh.addition_batch(rng.randint(0, 128, size=500), rng.randint(0, 128, size=500), width=8)
+    long = rng.randint(0, 2, size=(64, 500, 2)).astype(float)
+    networks = {"untrained": bh.init_params(16, seed=0), "trained": trained}
+    return {T: {label: sb.reach_back(p, inputs) for label, p in networks.items()}
+            for T, inputs in ((8, short), (64, long))}
+
+
+def notebook_outputs():
+    """o and y (T,) of 9 + 60 with the post's weights, as notebook 03 plots them."""
+    x, y = bh.addition_batch(np.array([9]), np.array([60]), width=8)
+    return bh.forward(bh.init_params(16, seed=0), x).output[:, 0], y[:, 0]
+
+
+FIGURES = {   # every figure of bh.show_backprop, built as notebook 03 builds it
+    "plot_loss_and_error": lambda trained: ft.static_text(sb.plot_loss_and_error(*notebook_outputs())),
+    "plot_difference_errors": lambda trained: ft.static_text(
+        sb.plot_difference_errors(*notebook_difference_errors())),
+    "plot_backward_overview": lambda trained: ft.static_text(
+        sb.plot_backward_overview(bh.init_params(16, seed=0), 9, 60, label="untrained network")),
+    "plot_reach_back": lambda trained: ft.static_text(sb.plot_reach_back(notebook_reach(trained))),
+    "BackwardStepFrame": lambda trained: ft.frame_text(
+        lambda: sb.BackwardStepFrame(bh.init_params(16, seed=0), 9, 60, label="untrained network"),
+        [(t,) for t in range(7, -1, -1)]),             # the slider runs from t = 7 down to 0
+}
+
+
+@pytest.mark.parametrize("name", sorted(FIGURES))
+def test_figure_text_is_readable_on_a_projector(name, trained):
+    measured = FIGURES[name](trained)
+    assert ft.too_small(measured) == [], f"{name} ({measured[1][0]} x {measured[1][1]} px)"
+    plt.close("all")
 
 
 @pytest.fixture(autouse=True)
@@ -230,6 +287,9 @@ def test_plot_backward_overview_shows_the_deltas():
     np.testing.assert_allclose(ax_n.lines[1].get_ydata(), np.linalg.norm(via_W, axis=1),
                                rtol=1e-10, atol=1e-16)
     np.testing.assert_allclose(ax_n.lines[2].get_ydata(), np.linalg.norm(via_V, axis=1), rtol=1e-10)
+    _, _, _, _, _, _, _, outs, ys = plain_backward(params, 9, 60)      # each step's y and o under its bar
+    assert [t.get_text() for t in ax_o.get_xticklabels()] == [f"{y}\n{o:.2f}" for y, o in zip(ys, outs)]
+    assert [t.get_text() for t in ax_h.get_xticklabels()] == [str(t) for t in range(8)]
 
 
 def test_plot_reach_back_one_panel_per_length():
@@ -289,7 +349,7 @@ def test_frame_draws_only_what_changes_over_a_baked_background():
             if child is not ax.patch:
                 assert child.get_visible() == (id(child) in live)
     (background,) = fig.images
-    assert background.get_array().shape[:2] == (440, 800)           # the figure at PNG_DPI
+    assert background.get_array().shape[:2] == (360, 930)           # the figure at PNG_DPI
     assert background.get_array()[..., :3].std() > 20               # axes, labels: not blank
     frame.update(7)
     before = bh.widgets.figure_png(fig)

@@ -19,8 +19,25 @@ from matplotlib.figure import Figure  # noqa: E402
 
 import binrnn_helpers as bh  # noqa: E402
 from binrnn_helpers import show_encoding as se  # noqa: E402
+import figure_text as ft  # noqa: E402
+
+FIGURES = {   # every figure of bh.show_encoding, built as notebook 01 builds it
+    "carry_statistics_figure": lambda trained: ft.static_text(se.carry_statistics_figure()),
+    "column_addition_filmstrip": lambda trained: ft.static_text(se.column_addition_filmstrip(9, 60)),
+    "ColumnAdditionFrame": lambda trained: ft.frame_text(lambda: se.ColumnAdditionFrame(9, 60),
+                                                         [(t,) for t in range(8)]),
+}
+
+
+@pytest.mark.parametrize("name", sorted(FIGURES))
+def test_figure_text_is_readable_on_a_projector(name, trained):
+    measured = FIGURES[name](trained)
+    assert ft.too_small(measured) == [], f"{name} ({measured[1][0]} x {measured[1][1]} px)"
+    plt.close("all")
+
 
 ROWS = se._ColumnAddition.ROWS
+STAIRS, CARRY_UP = se.STAIRS, se.CARRY_UP
 
 
 def bit(n, t):
@@ -114,6 +131,9 @@ def test_carry_statistics_figure_draws_the_numbers():
     # the value written over each bar is that bar's number
     assert [t.get_text() for t in ax1.texts[:8]] == [f"{r:.3f}" for r in rate]
     assert [t.get_text() for t in ax2.texts] == [f"{c:,}" for c in counts]
+    for ax, bars in ((ax1, bars1), (ax2, ax2.patches)):       # each written at the top of its bar
+        assert [t.xy for t in ax.texts[:len(bars)]] == [(p.get_x() + p.get_width() / 2, p.get_height())
+                                                        for p in bars]
     # the empty column 7 is explained, not left looking like a missing bar
     [note] = ax1.texts[8:]
     assert rate[7] == 0 and note.get_text().replace("\n", " ") == "never: the sum fits 8 bits"
@@ -139,27 +159,65 @@ def expected_drawing(a, b, t, width=8):
             "sum": [bit(a + b, k) if k <= t else None for k in range(width)]}
 
 
-def test_filmstrip_every_step():
-    a, b = 9, 60
+def read_filmstrip(fig, width=8):
+    """Read the filmstrip back from its texts: for each step t (its row at y = -t), the sum bits
+    {bit: value}, the bold ones, the carry drawn above the row {bit: value}, and its other texts;
+    and the a and b rows {bit: value}.  Column of bit k at x = width-1-k."""
+    [ax] = fig.axes
+    rows = [dict(sum={}, bold=[], carry={}, texts=[]) for _ in range(width)]
+    ab = {"a": {}, "b": {}}
+    for text in ax.texts:
+        (x, y), s = text.get_position(), text.get_text()
+        digit = s in ("0", "1") and x == round(x)
+        position = width - 1 - int(round(x))
+        for name in ab:
+            if y == STAIRS[name] and digit:
+                assert position not in ab[name], "two digits drawn in one place"
+                ab[name][position] = int(s)
+        for t, row in enumerate(rows):
+            if y == -t and digit:
+                assert position not in row["sum"], "two digits drawn in one place"
+                row["sum"][position] = int(s)
+                if text.get_fontweight() == "bold":
+                    row["bold"].append((position, text.get_color()))
+            elif y == -t + CARRY_UP and digit:
+                row["carry"][position] = int(s)
+            elif y == -t:
+                row["texts"].append(s)
+    return ax, rows, ab
+
+
+def check_filmstrip(a, b):
     fig = se.column_addition_filmstrip(a, b)
-    axes = [ax for ax in fig.axes if ax.get_visible()]
-    assert len(axes) == 8
-    assert numbers(fig.get_suptitle()) == [a, b, a + b]
-    for t, ax in enumerate(axes):
-        assert drawn_bits(ax) == expected_drawing(a, b, t)
-        # "step t = 3: 1 + 1 + carry 0 = 2 -> sum bit 0, carry out 1"
+    ax, rows, ab = read_filmstrip(fig)
+    assert numbers(ax.get_title()) == [a, b, a + b]
+    assert ab == {"a": {k: bit(a, k) for k in range(8)}, "b": {k: bit(b, k) for k in range(8)}}
+    highlights = [p for p in ax.patches if p.get_width() < 1]
+    assert len(highlights) == 8
+    for t, row in enumerate(rows):
+        # the sum bits written so far, bits 0..t; the new one, and only it, bold and blue
+        assert row["sum"] == {k: bit(a + b, k) for k in range(t + 1)}
+        assert row["bold"] == [(t, se.COLORS["blue"])]
+        # the carry step t passes on, above column t+1 (column 8: where a 9th bit would go)
+        assert row["carry"] == {t + 1: carry_in(a, b, t + 1)}
+        # "step 3:  1 + 1 + 0 = 2" left of the digits, "so far 5" (or "= 69") right of them
+        label, side = sorted(row["texts"], key=lambda s: not s.startswith("step"))
         c_in = carry_in(a, b, t)
-        assert numbers(ax.get_title()) == [t, bit(a, t), bit(b, t), c_in, bit(a, t) + bit(b, t) + c_in,
-                                           bit(a + b, t), carry_in(a, b, t + 1)]
-        highlight = [p for p in ax.patches if p.get_width() < 1][0]
-        assert highlight.get_x() + highlight.get_width() / 2 == pytest.approx(7 - t)
+        assert numbers(label) == [t, bit(a, t), bit(b, t), c_in, bit(a, t) + bit(b, t) + c_in]
+        assert numbers(side) == [(a + b) % 2 ** (t + 1)] and side.startswith("=") == (t == 7)
+        # the highlighted cell is column t of row t
+        h = highlights[t]
+        assert h.get_x() + h.get_width() / 2 == pytest.approx(7 - t)
+        assert h.get_y() + h.get_height() / 2 == pytest.approx(-t)
+
+
+def test_filmstrip_every_step():
+    check_filmstrip(9, 60)
 
 
 def test_filmstrip_other_pair_and_errors():
-    fig = se.column_addition_filmstrip(127, 1)
-    axes = [ax for ax in fig.axes if ax.get_visible()]
-    for t, ax in enumerate(axes):
-        assert drawn_bits(ax) == expected_drawing(127, 1, t)
+    check_filmstrip(127, 1)
+    check_filmstrip(0, 0)
     with pytest.raises(ValueError, match="a \\+ b"):
         se.column_addition_filmstrip(128, 128)
     with pytest.raises(TypeError, match="^b must be an integer"):
@@ -167,14 +225,15 @@ def test_filmstrip_other_pair_and_errors():
 
 
 def test_header_labels_every_column():
-    fig = se.column_addition_filmstrip(9, 60)
-    header = {}
-    for text in fig.axes[0].texts:
-        x, y = text.get_position()
-        if y in (ROWS["place"], ROWS["t"]) and text.get_text().isdigit():
-            header.setdefault(y, {})[round(x)] = int(text.get_text())
-    assert header[ROWS["place"]] == {7 - k: 2**k for k in range(9)}     # x = -1: place 256
-    assert header[ROWS["t"]] == {7 - k: k for k in range(8)}
+    for fig, rows in ((se.column_addition_filmstrip(9, 60), STAIRS),
+                      (se.ColumnAdditionFrame(9, 60).fig, ROWS)):
+        header = {}
+        for text in fig.axes[0].texts:
+            x, y = text.get_position()
+            if y in (rows["place"], rows["t"]) and text.get_text().isdigit():
+                header.setdefault(y, {})[round(x)] = int(text.get_text())
+        assert header[rows["place"]] == {7 - k: 2**k for k in range(9)}     # x = -1: place 256
+        assert header[rows["t"]] == {7 - k: k for k in range(8)}
 
 
 # ---------------------------------------------------------------------------------- the widget frame

@@ -14,10 +14,54 @@ import matplotlib.pyplot as plt  # noqa: E402
 import numpy as np  # noqa: E402
 import pytest  # noqa: E402
 from matplotlib.patches import Rectangle  # noqa: E402
+from matplotlib.text import Annotation  # noqa: E402
 
 import binrnn_helpers as bh  # noqa: E402
 from binrnn_helpers import show_forward as sf  # noqa: E402
 from conftest import plain_run  # noqa: E402
+
+import figure_text as ft  # noqa: E402
+
+
+def _networks(trained, count=2):
+    """The networks a notebook compares: 02 shows the untrained and the trained one; 04 also the
+    post's loop (for the figure's size, the trained network stands in for it); 1: the trained one."""
+    untrained = bh.init_params(16, seed=0)
+    return {1: {"trained": trained},
+            2: {"untrained": untrained, "trained": trained},
+            3: {"untrained": untrained, "post's loop": trained, "train_fast": trained}}[count]
+
+
+FIGURES = {   # every figure of bh.show_forward, built as its notebook builds it
+    # 04 draws three heatmaps side by side (02 two): the widest case
+    "plot_hidden_heatmaps": lambda trained: ft.static_text(
+        sf.plot_hidden_heatmaps(_networks(trained, 3), 9, 60, mark_carry=True)),
+    "plot_sigmoid": lambda trained: ft.static_text(sf.plot_sigmoid()),
+    "plot_unrolled": lambda trained: ft.static_text(sf.plot_unrolled()),
+    "plot_carry_separation": lambda trained: ft.static_text(sf.plot_carry_separation(
+        {label: sf.carry_separation(p) for label, p in _networks(trained).items()})),
+    "plot_carry_unit": lambda trained: ft.static_text(
+        sf.plot_carry_unit(trained, 9, 60, sf.carry_separation(trained))),
+    "plot_forward_summary": lambda trained: ft.static_text(sf.plot_forward_summary(_networks(trained), 9, 60)),
+    "ForwardStepFrame": lambda trained: ft.frame_text(
+        lambda: sf.ForwardStepFrame(_networks(trained), 9, 60),
+        [(t, label) for label in ("untrained", "trained") for t in range(8)]),
+}
+
+
+@pytest.mark.parametrize("name", sorted(FIGURES))
+def test_figure_text_is_readable_on_a_projector(name, trained):
+    measured = FIGURES[name](trained)
+    assert ft.too_small(measured) == [], f"{name} ({measured[1][0]} x {measured[1][1]} px)"
+    plt.close("all")
+
+
+@pytest.mark.parametrize("count", [1, 2, 3])
+def test_hidden_heatmaps_are_readable_for_one_to_three_networks(trained, count):
+    """02 draws two networks, 04 three; one is the smallest a reader may draw."""
+    measured = ft.static_text(sf.plot_hidden_heatmaps(_networks(trained, count), 9, 60, mark_carry=True))
+    assert ft.too_small(measured) == [], f"{count} networks ({measured[1][0]} x {measured[1][1]} px)"
+    plt.close("all")
 
 
 @pytest.fixture(autouse=True)
@@ -78,8 +122,14 @@ def test_hidden_heatmaps_draw_the_hidden_state(networks, a, b):
 def test_hidden_heatmaps_carry_marks(networks):
     fig = sf.plot_hidden_heatmaps(networks, 9, 60, mark_carry=True)
     for ax in fig.axes[:2]:
-        carries = [int(tk.get_text().split("carry ")[1]) for tk in ax.get_xticklabels()]
+        # under each step: its number, then its carry out
+        lines = [tk.get_text().split("\n") for tk in ax.get_xticklabels()]
+        assert [int(step) for step, _ in lines] == list(range(8))
+        carries = [int(carry) for _, carry in lines]
         assert carries == list(column_carries([9], [60])[:, 0]) == [0, 0, 0, 1, 1, 1, 0, 0]
+    # the two lines are named once, left of the first panel
+    assert [t.get_text() for t in fig.axes[0].texts] == ["step t\ncarry out"]
+    assert len(fig.axes[1].texts) == 0
 
 
 def test_plot_hidden_heatmaps_side_by_side_with_one_colorbar(networks):
@@ -308,7 +358,8 @@ def test_plot_carry_unit_marks_the_measured_unit_and_reads_the_carry(networks, a
             steps = np.flatnonzero(carry == value)
             assert list(points.get_xdata()) == list(steps)
             np.testing.assert_allclose(points.get_ydata(), logit(hidden[steps, j]), rtol=1e-12)
-        assert [int(tk.get_text().split("carry ")[1]) for tk in ax_v.get_xticklabels()] == list(carry)
+        for ax in (ax_h, ax_v):                              # under each step: t, then its carry out
+            assert [tk.get_text() for tk in ax.get_xticklabels()] == [f"{t}\n{carry[t]}" for t in range(8)]
         # both panels use the histogram's logit axis, ticks and all
         assert ax_v.get_ylim() == (-sf._LOGIT_LIM - 1, sf._LOGIT_LIM + 1)
         np.testing.assert_allclose(ax_v.get_yticks(), logit(sf._LOGIT_TICKS))
@@ -352,16 +403,20 @@ def test_plot_forward_summary_shows_inputs_hidden_outputs(networks, a, b):
         hidden, out, inputs, true = ref_run(params, a, b)
         np.testing.assert_allclose(ax_o.images[0].get_array()[0], out, rtol=1e-12)
         np.testing.assert_allclose(ax_h.images[0].get_array(), hidden.T, rtol=1e-12, atol=1e-15)
-        assert [t.get_text() for t in ax_o.texts] == [f"{o:.2f}" for o in out]
+        cells = [t.get_text() for t in ax_o.texts if not isinstance(t, Annotation)]   # not the row names
+        assert cells == [f"{o:.2f}" for o in out]
         pred = (out > 0.5).astype(int)
         ticks = ax_o.get_xticklabels()
-        assert [tick.get_text() for tick in ticks] == [f"pred {p}\ntrue {y}" for p, y in zip(pred, true)]
+        assert [tick.get_text() for tick in ticks] == [f"{p}\n{y}" for p, y in zip(pred, true)]
         # the wrong bits, and only they, stand out; the strip's title counts them
         emphasised = [tick.get_fontweight() == "bold" for tick in ticks]
         assert emphasised == list(pred != true)
         assert numbers(ax_o.get_title()) == [np.sum(pred != true)]
         inputs_shown = [numbers(tk.get_text()) for tk in ax_h.get_xticklabels()]   # t, a_t, b_t
-        assert inputs_shown == [[t, t, inputs[t, 0], t, inputs[t, 1]] for t in range(8)]
+        assert inputs_shown == [[t, inputs[t, 0], inputs[t, 1]] for t in range(8)]
+    # the rows of numbers are named once, left of the first network's panels
+    assert [t.get_text() for t in strips[0].texts if "\n" in t.get_text()] == ["predicted\ntrue"]
+    assert [t.get_text() for t in heatmaps[0].texts] == ["step t\na_t\nb_t"]
 
 
 # ----------------------------------------------------------------------------- the widget frame

@@ -13,9 +13,50 @@ from matplotlib.patches import FancyArrowPatch  # noqa: E402
 
 import binrnn_helpers as bh  # noqa: E402
 from binrnn_helpers import analysis as an, show_learned as sl  # noqa: E402
+import figure_text as ft  # noqa: E402
 
 RESULTS = pathlib.Path(__file__).parent.parent / "benchmarks" / "results" / "where_it_breaks.json"
 CURVE = {"label": "one", "steps": [0, 10], "loss": [1.0, 0.1], "converged": True}
+
+
+def carry_units_as_in_05(trained):
+    hidden, carry = an.hidden_and_carry(trained)
+    return sl.plot_carry_units(bh.carry_probe(trained), hidden, carry)
+
+
+def state_pca_as_in_05(trained):
+    hidden, carry = an.hidden_and_carry(trained)
+    _, y = bh.addition_batch(*bh.all_pairs(8))
+    proj, explained, _, _ = an.pca(hidden.reshape(-1, 16), k=2)
+    return sl.plot_state_pca(proj, carry.reshape(-1), y.reshape(-1).astype(int), explained,
+                             marked=np.unique(proj[:16384], axis=0),
+                             marked_label="the 4 states after step 0\n(4,096 samples each)")
+
+
+def automaton_as_in_05(trained):
+    automaton = bh.extract_automaton(trained)
+    names = ["carry 0", "carry 1"] if automaton.start == 0 else ["carry 1", "carry 0"]
+    return sl.draw_automaton(automaton, names=names)
+
+
+LR = bh.fast.LEARNING_RATE
+RETRAIN_STATES = [(16, LR, 0, "lsb_first"), (4, LR, 0, "lsb_first"), (16, LR, 0, "msb_first"),
+                  (16, 10.0, 0, "lsb_first"), (8, LR, 1, "lsb_first")]   # the live widget's start and Think! settings
+FIGURES = {   # every figure of bh.show_learned, built as its notebook builds it
+    "plot_carry_units": lambda trained: ft.static_text(carry_units_as_in_05(trained)),
+    "plot_state_pca": lambda trained: ft.static_text(state_pca_as_in_05(trained)),
+    "draw_automaton": lambda trained: ft.static_text(automaton_as_in_05(trained)),
+    "plot_where_it_breaks": lambda trained: ft.static_text(sl.plot_where_it_breaks(sl.load_results(RESULTS))),
+    "plot_loss_curves": lambda trained: ft.static_text(sl.plot_loss_curves(sl.load_results(RESULTS)["curves"])),
+    "RetrainFrame": lambda trained: ft.frame_text(sl.RetrainFrame, RETRAIN_STATES),
+}
+
+
+@pytest.mark.parametrize("name", sorted(FIGURES))
+def test_figure_text_is_readable_on_a_projector(name, trained):
+    measured = FIGURES[name](trained)
+    assert ft.too_small(measured) == [], f"{name} ({measured[1][0]} x {measured[1][1]} px)"
+    plt.close("all")
 
 
 def test_plot_carry_units(trained):
@@ -23,9 +64,10 @@ def test_plot_carry_units(trained):
     hidden, carry = an.hidden_and_carry(trained)
     fig = sl.plot_carry_units(probe, hidden, carry)
     ax1, ax2 = fig.axes
-    heights = [p.get_height() for p in ax1.patches]
-    np.testing.assert_allclose(heights, np.sort(probe.correlations)[::-1])
-    assert [t.get_text() for t in ax1.get_xticklabels()] == [str(j) for j in np.argsort(probe.correlations)[::-1]]
+    lengths = [p.get_width() for p in ax1.patches]      # horizontal bars, the most correlated first (on top)
+    np.testing.assert_allclose(lengths, np.sort(probe.correlations)[::-1])
+    assert [t.get_text() for t in ax1.get_yticklabels()] == [str(j) for j in np.argsort(probe.correlations)[::-1]]
+    assert ax1.yaxis_inverted()
     assert ax2.get_xscale() == "logit" and ax2.get_yscale() == "log"
     assert ax2.lines[0].get_xdata()[0] == pytest.approx(probe.best_threshold)
     best = hidden[..., probe.best_unit]                 # the histograms count the best unit's samples
@@ -190,9 +232,7 @@ def test_load_long_sums_reads_the_benchmark_and_refuses_incomplete(tmp_path):
 
 
 def test_retrain_frame_every_state():
-    frame, lr = sl.RetrainFrame(), bh.fast.LEARNING_RATE
-    states = [(16, lr, 0, "lsb_first"), (4, lr, 0, "lsb_first"), (16, lr, 0, "msb_first"),
-              (16, 10.0, 0, "lsb_first"), (8, lr, 1, "lsb_first")]
+    frame, states = sl.RetrainFrame(), RETRAIN_STATES
     for state in states:
         text = frame.update(*state)
         h, lr, seed, order = state

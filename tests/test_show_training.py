@@ -1,6 +1,8 @@
 """Tests of binrnn_helpers.show_training: helpers against independent computations, figures and
 the training frame against the numbers they should show."""
+import functools
 import json
+from types import SimpleNamespace
 
 import matplotlib
 
@@ -12,9 +14,54 @@ from matplotlib.colors import to_hex  # noqa: E402
 
 import binrnn_helpers as bh  # noqa: E402
 from binrnn_helpers import show_training as st  # noqa: E402
+import figure_text as ft  # noqa: E402
 from conftest import DATA, published_log  # noqa: E402
 
 RESULTS = DATA.parent.parent / "benchmarks" / "results"
+
+
+@functools.cache
+def notebook_run():
+    """Notebook 04's run: the post's 10,000 steps (seed 0) recorded, its printed errors and loss at
+    every step, 41 snapshots (every 250 steps) scored, and train_fast's History (seed 0)."""
+    rec = st.StepRecorder(bh.init_params(16, 0), 10_000)
+    _, log = bh.train_like_the_post(steps=10_000, seed=0, on_step=rec)
+    errors, losses = st.step_errors(rec, *st.post_examples(10_000, seed=0))
+    steps, snaps = rec.snapshots(250)
+    return SimpleNamespace(log=log, errors=errors, losses=losses, steps=steps, snaps=snaps,
+                           scores=st.evaluate_snapshots(snaps), history=bh.train_fast(seed=0)[1])
+
+
+def notebook_bit_accuracy(trained):
+    """The four networks of notebook 04's bar chart, labelled as there."""
+    scores, half = notebook_run().scores, notebook_run().steps.index(5000)
+    return {"untrained": scores.bit_accuracy[0], "post, 5000 steps": scores.bit_accuracy[half],
+            "post, 10000 steps": scores.bit_accuracy[-1], "train_fast": bh.bit_accuracy(trained)}
+
+
+def notebook_frame():
+    nb = notebook_run()
+    return st.TrainingFrame(nb.snaps, nb.steps, 9, 60, accuracy=nb.scores.accuracy,
+                            curve=st.running_mean(nb.errors, 100), curve_label="mean error")
+
+
+FIGURES = {   # every figure of bh.show_training, built as notebook 04 builds it
+    "plot_post_training": lambda trained: ft.static_text(st.plot_post_training(
+        notebook_run().errors, 100, notebook_run().log, notebook_run().steps, notebook_run().scores)),
+    "plot_bit_accuracy": lambda trained: ft.static_text(st.plot_bit_accuracy(notebook_bit_accuracy(trained))),
+    "plot_fast_vs_post": lambda trained: ft.static_text(st.plot_fast_vs_post(
+        notebook_run().losses, notebook_run().history, 32, 100)),
+    "plot_answer_filmstrip": lambda trained: ft.static_text(st.plot_answer_filmstrip(
+        notebook_run().snaps, notebook_run().steps, 9, 60, show=list(range(0, 10_001, 1000)))),
+    "TrainingFrame": lambda trained: ft.frame_text(notebook_frame, [(s,) for s in notebook_run().steps]),
+}
+
+
+@pytest.mark.parametrize("name", sorted(FIGURES))
+def test_figure_text_is_readable_on_a_projector(name, trained):
+    measured = FIGURES[name](trained)
+    assert ft.too_small(measured) == [], f"{name} ({measured[1][0]} x {measured[1][1]} px)"
+    plt.close("all")
 
 
 @pytest.fixture(autouse=True)
@@ -433,7 +480,7 @@ def test_baked_frame_looks_like_the_plain_one(run, monkeypatch):
         assert plain.update(step) == baked.update(step)
         images = [np.asarray(Image.open(io.BytesIO(bh.widgets.figure_png(f.fig))).convert("L"), dtype=float)
                   for f in (plain, baked)]
-        assert images[0].shape == images[1].shape == (304, 768)
+        assert images[0].shape == images[1].shape == (330, 800)
         assert np.abs(images[0] - images[1]).mean() < 2            # same picture, up to antialiasing
         assert images[1].std() > 20                                # and not a blank one
     plt.close(plain.fig)

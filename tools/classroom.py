@@ -67,8 +67,10 @@ The deck (``deck_notebook``)
 No "In [ ]:" prompts (they take 100 px of every code line); a code line longer than the slide
 wraps (CSS) and the height rule counts it; the folded answers of a question move to the speaker
 notes (``answers_to_notes``), and a worked solution there loses its self-check lines
-(``solution_only``).  The lesson deck (``lesson_notebook``) is tools/series.py's ``LESSON``: cells
-of the notebooks by id, one slide each, a code cell's source only where asked, with its note.
+(``solution_only``); a markdown cell's last paragraph moves onto the next subslide with the code
+it introduces (rule 5 below).  The lesson deck (``lesson_notebook``) is tools/series.py's
+``LESSON``: cells of the notebooks by id, one slide each, a code cell's source only where asked,
+with its note.
 
 The width rule
 --------------
@@ -92,6 +94,16 @@ The assignment rules (``assign_slide_types``)
    subslide over ``HEIGHT_LIMIT``: then it starts a new ``subslide`` (a fragment that does not fit
    becomes a subslide too).  A cell taller than the limit is split in the deck, and the next cell
    continues after its last piece.
+5. A code cell that rule 4 moves to a new subslide takes along the markdown cell just before it
+   (which says what the code is for), so that no code stands on a subslide while its sentence is
+   on the one before: if that cell continued the subslide after something more than headings and
+   the two fit together, the markdown cell starts the new subslide and the code continues it;
+   otherwise, if the cell's last paragraph (from its last block that starts a sentence, with a
+   heading just above it; not a "Think!" question, not a cell with folded answers, and leaving
+   more than a heading behind) fits with the code and what follows it on that subslide, the
+   deck moves that paragraph there (``intro_split``, ``deck_notebook``).  Where neither fits
+   (the introduction and the code with its outputs are taller than a slide together), the code
+   starts its subslide alone, as before.
 """
 import argparse
 import ast
@@ -179,13 +191,35 @@ WIDGET_ROW = 40                      # a row of sliders / text boxes / buttons
 CONTROLS_PER_ROW = 2                 # a slider with its label is about 450 px wide
 IMAGE_MAX = 470                      # the deck shows no figure taller than this (CSS max-height)
 WIDGET_IMAGE_MAX = 360               # nor a widget's picture taller than this
-IMAGE_WIDTH, IMAGE_PAD = 950, 56     # a figure is drawn at most this wide (a widget's scales up), plus padding
+#: The output column of a code cell, in canvas px: 960 less the cell's 2 x 5 px padding and its 8 px
+#: collapser (measured in Chromium).  A figure at most this wide is shown at full size (the deck's
+#: CSS lifts reveal.js's 95 % cap); the height estimate scales every picture to it, plus padding.
+IMAGE_WIDTH, IMAGE_PAD = 942, 56
+#: A widget's picture sits in an HTML widget with 2 px margins: at most this wide at full size.
+WIDGET_IMAGE_WIDTH = 938
+#: A 1280 x 720 screen (a common projector) shows reveal.js's 960 x 700 canvas, less its 4 %
+#: margin, at min(1228.8 / 960, 691.2 / 700) = 0.987 (tests/browser/test_slides.py measures it).
+SCREEN_SCALE = 0.987
+#: The smallest text a figure may show there, in screen pixels: 80 % of the body text's 19.7 px,
+#: 2.2 % of the screen's height (4.4 cm letters on a 2 m screen, readable to about 9 m by the
+#: rule the body text is held to).  binrnn_helpers/style.py draws figure text at 12 pt, 16.7 px
+#: at 100 dpi, so a figure may be shrunk to no less than 0.97 of its size (tests/test_figure_text.py).
+FIGURE_TEXT_MIN_PX = 16
 MATH_FACTOR = 1.3                    # a line with inline maths ($...$) is this much taller
 MD_SAFETY = 1.08                     # markdown measured up to this much taller than estimated
 #: A cell that continues the current slide.  nbconvert reads "" and "-" alike; JupyterLab's own
 #: property editor writes ""; jupyterlab-slideshow (the live slideshow) shows "" and drops "-".
 CONTINUE = ""
 SLIDE_TYPES = ("slide", "subslide", "fragment", "skip", "notes", CONTINUE, "-")
+
+
+def figure_scale(width, height, widget=False):
+    """How much a deck shrinks a figure of ``width`` x ``height`` PNG pixels on its canvas: the CSS
+    caps a figure at IMAGE_MAX px tall and IMAGE_WIDTH px wide (a widget's picture at
+    WIDGET_IMAGE_MAX and WIDGET_IMAGE_WIDTH); nothing is enlarged."""
+    if widget:
+        return min(1.0, WIDGET_IMAGE_MAX / height, WIDGET_IMAGE_WIDTH / width)
+    return min(1.0, IMAGE_MAX / height, IMAGE_WIDTH / width)
 
 
 def png_size(data):
@@ -610,7 +644,7 @@ def deck_notebook(nb):
     in markdown (the Binder badge) replaced by its alt text, since a deck must not wait on the
     network."""
     nb = copy.deepcopy(nb)
-    widgets, cells = widget_state(nb), []
+    widgets, cells, joints = widget_state(nb), [], []
     for cell in nb["cells"]:
         if slide_type(cell) == "notes" and cell.get("cell_type") == "code":
             cells.append(dict(cell, source=solution_only(_source(cell)), outputs=[]))
@@ -618,11 +652,46 @@ def deck_notebook(nb):
             cells.append(cell)
         else:
             shown, answers = answers_to_notes(cell)
-            cells.extend(split_cell(shown, widgets))
+            parts = split_cell(shown, widgets)
+            if cell.get("cell_type") == "markdown":
+                joints.append(len(cells) + len(parts) - 1)      # its last piece
+            elif cell.get("cell_type") == "code" and slide_type(cell) == "subslide":
+                joints.append(len(cells))           # a code cell that starts a subslide
+            cells.extend(parts)
             if answers:
                 cells.append(answers)
-    nb["cells"] = cells
+    nb["cells"] = _with_introductions(cells, set(joints), widgets)
     return without_remote_images(nb)
+
+
+def _with_introductions(cells, joints, widgets):
+    """Deck cells where a code cell that starts a subslide (rule 4) has the last paragraphs of
+    the markdown cell just before it (``intro_split``) moved onto its subslide, when they fit
+    there with everything else on it (rule 5).  ``joints``: indices of the last piece of every
+    markdown cell and of the first piece of each code cell that starts a subslide."""
+    out = []
+    for d, cell in enumerate(cells):
+        if (cell.get("cell_type") == "code" and d in joints and d - 1 in joints and out
+                and out[-1].get("cell_type") == "markdown"
+                and slide_type(out[-1]) not in ("fragment", "skip", "notes") and intro_split(out[-1])):
+            head, tail = intro_split(out[-1])
+            room = HEIGHT_LIMIT - cell_height({"cell_type": "markdown", "source": tail})
+            used = 0
+            for later in cells[d:]:
+                kind = slide_type(later)
+                if later is not cell and kind in ("slide", "subslide"):
+                    break
+                if kind not in ("skip", "notes"):
+                    used += cell_height(later, widgets)
+            if used <= room:
+                md = out[-1]
+                out[-1] = dict(md, source=head)
+                out.append({"cell_type": "markdown", "id": f"{md.get('id', 'cell')}-intro"[:64],
+                            "metadata": {"slideshow": {"slide_type": "subslide"}}, "source": tail})
+                cell = copy.deepcopy(cell)
+                cell["metadata"]["slideshow"] = {"slide_type": CONTINUE}
+        out.append(cell)
+    return out
 
 
 _ANSWER = re.compile(r"\n?[ \t]*<details><summary>Answer</summary>\s*\n(.*?)\n[ \t]*</details>[ \t]*\n?",
@@ -721,10 +790,57 @@ def _rule_type(cells, i):
     return None
 
 
+def _heading_only(source):
+    """Whether markdown ``source`` is nothing but headings (a slide of it alone says nothing)."""
+    kinds = {kind for kind, _ in markdown_blocks(source) if kind != "blank"}
+    return kinds <= {"heading"}
+
+
+def _starts_sentence(kind, lines, before):
+    """Whether a markdown block begins a sentence of its own: a heading, or a paragraph that does
+    not go on from the block ``before`` (no lower-case start as in "where ...", and that block
+    does not end with a colon that announces it)."""
+    if kind == "heading":
+        return True
+    if kind != "paragraph" or (before and before[-1].rstrip().endswith(":")):
+        return False
+    return not re.match(r"[a-z]", " ".join(lines).lstrip(" *_>"))
+
+
+def intro_split(cell):
+    """``(head, tail)``: the markdown of ``cell`` cut before its last block that begins a sentence
+    (see ``_starts_sentence``; a heading just before it goes with it), the paragraph or
+    paragraphs that introduce a code cell after it.  None when there is no such block after the
+    first, when the head would be nothing but headings, or when the cell has folded answers
+    (they stay with their questions)."""
+    if cell.get("cell_type") != "markdown" or answers_to_notes(cell)[1] is not None:
+        return None
+    blocks = markdown_blocks(_source(cell))
+    shown = [k for k, (kind, _) in enumerate(blocks) if kind != "blank"]
+    for n in range(len(shown) - 1, 0, -1):
+        if _starts_sentence(*blocks[shown[n]], blocks[shown[n - 1]][1]):
+            while n and blocks[shown[n - 1]][0] == "heading":     # a heading goes with its text
+                n -= 1
+            if not n:
+                return None
+            k = shown[n]
+            head = "\n".join(ln for _, lines in blocks[:k] for ln in lines).rstrip("\n")
+            tail = "\n".join(ln for _, lines in blocks[k:] for ln in lines)
+            return None if _heading_only(head) else (head, tail)
+    return None
+
+
+def intro_height(cell):
+    """The height of the introduction ``intro_split`` finds in ``cell`` (None if it finds none)."""
+    split = intro_split(cell)
+    return cell_height({"cell_type": "markdown", "source": split[1]}) if split else None
+
+
 def assign_slide_types(nb):
     """The slide type of every cell of notebook ``nb`` (a dict), by the rules of the module doc."""
     cells, widgets = nb["cells"], widget_state(nb)
     types, height, started = [], 0, False
+    current = []        # the current subslide's cells: (index, height there, whether split)
     for i, cell in enumerate(cells):
         kind = _rule_type(cells, i)
         if kind in ("skip", "notes"):
@@ -734,18 +850,47 @@ def assign_slide_types(nb):
         pieces = [cell_height(c, widgets) for c in parts]
         h = pieces[0]
         if kind in ("slide", "subslide") or not started:
-            kind, height = kind or "slide", h
+            kind, height, current = kind or "slide", h, []
         elif height + h > HEIGHT_LIMIT:
             # Rule 4: a fragment keeps its reveal step only when it fits; otherwise a new subslide.
-            kind, height = "subslide", h
+            intro, tail = _introduction(cells, i, types, current, widgets)
+            kind, height, new = "subslide", h, []
+            if intro and current[-1][1] + h <= HEIGHT_LIMIT:
+                # Rule 5: the markdown cell that introduces the code starts the code's subslide
+                types[i - 1], kind = "subslide", CONTINUE
+                height, new = current[-1][1] + h, [current[-1]]
+            elif tail and tail + h <= HEIGHT_LIMIT:
+                height += tail          # the deck moves the markdown's last paragraphs here
+            current = new
         else:
             kind, height = kind or CONTINUE, height + h
         if len(parts) > 1:    # the deck shows the rest of a tall cell on subslides of its own
             last = max(k for k, c in enumerate(parts) if k and slide_type(c) == "subslide")
-            height = sum(pieces[last:])         # the last of them, its caption included
+            height = current_height = sum(pieces[last:])      # the last of them, its caption included
+            current = []
+        else:
+            current_height = h
+        current.append((i, current_height, len(parts) > 1))
         started = True
         types.append(kind)
     return types
+
+
+def _introduction(cells, i, types, current, widgets):
+    """How code cell ``i``, which rule 4 starts on a new subslide, can take along the markdown
+    cell just before it, its introduction, last on the subslide ``current`` (rule 5):
+    ``(whole, tail)``: whether the whole cell can move (it continues that subslide after
+    something more than headings, and is not split in the deck), and the height of its last
+    paragraphs that the deck can move instead (``intro_split`` of the cell, or of its last piece
+    when the deck splits it), or None.  Neither for a "Think!" question."""
+    if cells[i].get("cell_type") != "code" or cells[i - 1].get("cell_type") != "markdown":
+        return False, None
+    if not current or current[-1][0] != i - 1 or types[i - 1] == "fragment":
+        return False, None
+    others = [cells[j] for j, _, _ in current[:-1]]
+    whole = types[i - 1] == CONTINUE and not current[-1][2] and not all(
+        c.get("cell_type") == "markdown" and _heading_only(_source(c)) for c in others)
+    return whole, intro_height(split_cell(cells[i - 1], widgets)[-1])
 
 
 def slide_type(cell):
@@ -1422,11 +1567,12 @@ _TEMPLATE = r"""{%- extends 'index.html.j2' -%}
 {%- block html_head_js_mermaidjs -%}{%- endblock html_head_js_mermaidjs -%}
 {%- block html_head_css -%}
 <style type="text/css">
-/* binrnn: no figure taller than IMAGE_MAX canvas px, so a figure and its caption fit a slide */
-.reveal .jp-OutputArea-output img { max-height: IMAGE_MAXpx; width: auto; }
+/* binrnn: no figure taller than IMAGE_MAX canvas px, so a figure and its caption fit a slide; as
+   wide as the output column (reveal.js would shrink every picture to 95 % of it, and its text) */
+.reveal .jp-OutputArea-output img { max-height: IMAGE_MAXpx; max-width: 100%; width: auto; }
 /* binrnn: a widget's pictures (a scrubber's layers alike) at most WIDGET_IMAGE_MAX px tall, so the
    widget, its controls and its text line fit a slide under a caption */
-.reveal .jupyter-widgets img { max-height: WIDGET_IMAGE_MAXpx; width: auto; }
+.reveal .jupyter-widgets img { max-height: WIDGET_IMAGE_MAXpx; max-width: 100%; width: auto; }
 /* binrnn: code in a markdown cell as large as a code cell's (reveal.js draws it at 0.55em) */
 .reveal .jp-RenderedMarkdown pre, .reveal .jp-RenderedMarkdown pre code {
   font-size: 19px; line-height: 22.8px; }

@@ -170,8 +170,8 @@ LESSON = [
              "five lines were printed? Answer: five, once per sum, after the whole backward pass; not "
              "once per time step."},
     {"nb": "04", "cell": "3f4d3744", "code": False,
-     "note": "Top: the printed error of each step's sum (noisy) and its running mean; middle: the share of "
-             "all 16,384 sums right; bottom: each bit. Ask: step 7000 prints 1.43, step 6000 printed "
+     "note": "Left: the printed error of each step's sum (noisy) and its running mean; middle: the share of "
+             "all 16,384 sums right; right: each bit. Ask: step 7000 prints 1.43, step 6000 printed "
              "0.58: did it get worse? Answer: no, 4 + 125 is a harder sum (a long carry); the mean and "
              "the accuracy keep improving. Note the plateau near 4, then the bits come right."},
     {"nb": "04", "cell": "99649b7b", "code": False,
