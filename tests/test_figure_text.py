@@ -2,8 +2,8 @@
 
 Each tests/test_show_<view>.py holds ``FIGURES``, {name: function(trained) -> measured}, with
 one entry per figure of its view (a ``plot_*``, ``draw_*``, ``*_figure`` or ``*_filmstrip``
-function, or a ``*Frame`` class), built as its notebook builds it, and a test that no text of
-any is under the bar (tools/classroom.py, FIGURE_TEXT_MIN_PX) on a 1280 x 720 screen.
+function, or a ``*Frame`` class), built as its notebook builds it; here no text of any may be
+under the bar (tools/classroom.py, FIGURE_TEXT_MIN_PX) on a 1280 x 720 screen.
 """
 import importlib
 import inspect
@@ -15,6 +15,11 @@ import binrnn_helpers as bh
 import figure_text as ft
 
 VIEWS = ("show_encoding", "show_forward", "show_backprop", "show_training", "show_learned", "show_start")
+
+
+def measures(view):
+    """{name: function(trained) -> measured} of tests/test_<view>.py."""
+    return getattr(importlib.import_module(f"test_{view}"), "FIGURES", {})
 
 
 def figure_names(view):
@@ -31,9 +36,16 @@ def figure_names(view):
 @pytest.mark.parametrize("view", VIEWS)
 def test_every_figure_of_every_view_is_measured(view):
     names = figure_names(view)
-    measured = getattr(importlib.import_module(f"test_{view}"), "FIGURES", {})
+    measured = measures(view)
     assert sorted(set(names) - set(measured)) == [], f"figures of bh.{view} with no text measure"
     assert sorted(set(measured) - set(names)) == [], f"measures of no figure of bh.{view}"
+
+
+@pytest.mark.parametrize("view, name", [(view, name) for view in VIEWS for name in sorted(measures(view))])
+def test_figure_text_is_readable_on_a_projector(view, name, trained):
+    measured = measures(view)[name](trained)
+    plt.close("all")
+    assert ft.too_small(measured) == [], f"{view}.{name} ({measured[1][0]} x {measured[1][1]} px)"
 
 
 def test_the_measure_sees_every_text_at_its_size_on_screen():

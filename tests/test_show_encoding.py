@@ -29,13 +29,6 @@ FIGURES = {   # every figure of bh.show_encoding, built as notebook 01 builds it
 }
 
 
-@pytest.mark.parametrize("name", sorted(FIGURES))
-def test_figure_text_is_readable_on_a_projector(name, trained):
-    measured = FIGURES[name](trained)
-    assert ft.too_small(measured) == [], f"{name} ({measured[1][0]} x {measured[1][1]} px)"
-    plt.close("all")
-
-
 ROWS = se._ColumnAddition.ROWS
 STAIRS, CARRY_UP = se.STAIRS, se.CARRY_UP
 

@@ -49,13 +49,6 @@ FIGURES = {   # every figure of bh.show_forward, built as its notebook builds it
 }
 
 
-@pytest.mark.parametrize("name", sorted(FIGURES))
-def test_figure_text_is_readable_on_a_projector(name, trained):
-    measured = FIGURES[name](trained)
-    assert ft.too_small(measured) == [], f"{name} ({measured[1][0]} x {measured[1][1]} px)"
-    plt.close("all")
-
-
 @pytest.mark.parametrize("count", [1, 2, 3])
 def test_hidden_heatmaps_are_readable_for_one_to_three_networks(trained, count):
     """02 draws two networks, 04 three; one is the smallest a reader may draw."""

@@ -52,13 +52,6 @@ FIGURES = {   # every figure of bh.show_learned, built as its notebook builds it
 }
 
 
-@pytest.mark.parametrize("name", sorted(FIGURES))
-def test_figure_text_is_readable_on_a_projector(name, trained):
-    measured = FIGURES[name](trained)
-    assert ft.too_small(measured) == [], f"{name} ({measured[1][0]} x {measured[1][1]} px)"
-    plt.close("all")
-
-
 def test_plot_carry_units(trained):
     probe = bh.carry_probe(trained)
     hidden, carry = an.hidden_and_carry(trained)

@@ -57,13 +57,6 @@ FIGURES = {   # every figure of bh.show_training, built as notebook 04 builds it
 }
 
 
-@pytest.mark.parametrize("name", sorted(FIGURES))
-def test_figure_text_is_readable_on_a_projector(name, trained):
-    measured = FIGURES[name](trained)
-    assert ft.too_small(measured) == [], f"{name} ({measured[1][0]} x {measured[1][1]} px)"
-    plt.close("all")
-
-
 @pytest.fixture(autouse=True)
 def close_figures():
     yield
